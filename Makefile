@@ -51,7 +51,8 @@ UNIT_BIN  = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 $(B)/tests/%: tests/unit/%.c $(B)/libcong.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(B)/libcong.a $(LDLIBS) -lcmocka $(LDEXTRA)
+	@echo "  TEST    $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(B)/libcong.a $(LDLIBS) -lcmocka $(LDEXTRA)
 
 unit-bins: $(UNIT_BIN)
 

@@ -182,19 +182,30 @@ static db_t *serve_worker_db(void)
 	return db;
 }
 
-static volatile int serve_flushing = 1;
+static volatile int serve_running = 1;
 
-/* Writes counted page views every few seconds, and once more at shutdown. */
+/* Background duties of a server, on their own connection: notice changes other processes committed
+ * (a command-line import, another tool) within a second and drop the page cache; write the counted page
+ * views every five seconds, and once more at shutdown. */
 static void *serve_ticker(void *arg)
 {
 	db_t *db = serve_worker_db();
-	int stop = 0;
-	while (!stop) {
-		for (int i = 0; i < 50 && __atomic_load_n(&serve_flushing, __ATOMIC_ACQUIRE); i++)
-			usleep(100 * 1000);
-		stop = !__atomic_load_n(&serve_flushing, __ATOMIC_ACQUIRE);
-		if (news_views_flush(db) < 0)
-			log_msg(LOG_WARN, NULL, "cannot write page views: %s", db_errmsg(db));
+	long long version = db_data_version(db);
+	for (int tick = 1;; tick++) {
+		usleep(200 * 1000);
+		int stop = !__atomic_load_n(&serve_running, __ATOMIC_ACQUIRE);
+		if (tick % 5 == 0 || stop) {
+			long long v = db_data_version(db);
+			if (v != version) {
+				version = v;
+				http_cache_invalidate();
+			}
+		}
+		if (tick % 25 == 0 || stop)
+			if (news_views_flush(db) < 0)
+				log_msg(LOG_WARN, NULL, "cannot write page views: %s", db_errmsg(db));
+		if (stop)
+			break;
 	}
 	db_close(db);
 	return NULL;
@@ -293,7 +304,7 @@ static int cmd_serve(int argc, char **argv)
 	pthread_t ticker;
 	pthread_create(&ticker, NULL, serve_ticker, NULL);
 	int rc = http_serve(&o, &err);
-	__atomic_store_n(&serve_flushing, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&serve_running, 0, __ATOMIC_RELEASE);
 	pthread_join(ticker, NULL);
 	free(spec);
 	if (rc < 0)

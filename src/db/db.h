@@ -45,6 +45,9 @@ int db_commit(db_t *db);
 void db_rollback(db_t *db);
 long long db_last_id(db_t *db);
 const char *db_errmsg(db_t *db);
+/* A number that changes whenever another connection (or process) commits a change to the database;
+ * this connection's own writes do not change it. */
+long long db_data_version(db_t *db);
 /* The SQLite file this connection uses. */
 const char *db_path(db_t *db);
 #endif

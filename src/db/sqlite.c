@@ -239,3 +239,8 @@ const char *db_path(db_t *db)
 {
 	return db->path;
 }
+
+long long db_data_version(db_t *db)
+{
+	return db_int(db, "PRAGMA data_version", "", -1);
+}

@@ -79,34 +79,13 @@ static json_t *news_summaries(http_request_t *req, db_stmt_t *st)
 	return list;
 }
 
-/* Replaces the two %d of a translated "Page %d of %d" without handing a translator's string to printf. */
-static char *news_fmt2(arena_t *a, const char *fmt, long long x, long long y)
-{
-	buf_t b;
-	buf_init(&b, 1024);
-	int nth = 0;
-	for (const char *p = fmt; *p; p++) {
-		if (p[0] == '%' && p[1] == 'd' && nth < 2) {
-			buf_appendf(&b, "%lld", nth++ ? y : x);
-			p++;
-		} else {
-			buf_putc(&b, *p);
-		}
-	}
-	char *s = arena_strdup(a, buf_cstr(&b));
-	buf_release(&b);
-	return s;
-}
-
 /* The pager of a list at base_url ("?page=N" appended), or NULL when everything fits one page. */
 static json_t *news_pager(http_request_t *req, const char *base_url, long long page, long long total)
 {
 	long long pages = (total + NEWS_PER_PAGE - 1) / NEWS_PER_PAGE;
 	if (pages <= 1)
 		return json_null();
-	json_t *p = json_pack("{s:I, s:I, s:s, s:s, s:s}", "page", page, "pages", pages, "label",
-			      news_fmt2(req->arena, app_t_(req, "Page %d of %d"), page, pages), "prev_label",
-			      app_t_(req, "Previous"), "next_label", app_t_(req, "Next"));
+	json_t *p = json_pack("{s:I, s:I}", "page", page, "pages", pages);
 	if (page > 1)
 		json_object_set_new(p, "prev_url", json_string(page == 2 ? base_url
 									  : arena_printf(req->arena, "%s?page=%lld", base_url, page - 1)));

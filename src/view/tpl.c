@@ -544,8 +544,11 @@ static int tpl_walk(tpl_set_t *set, const char *root, const char *rel, int depth
 		char *path = NULL, *sub = NULL;
 		int ok = -1;
 		struct stat st;
-		if (asprintf(&path, "%s/%s", dirpath, de->d_name) < 0 ||
-		    asprintf(&sub, "%s%s%s", rel, *rel ? "/" : "", de->d_name) < 0) {
+		if (asprintf(&path, "%s/%s", dirpath, de->d_name) < 0)
+			path = NULL; /* asprintf leaves it undefined on failure */
+		if (path && asprintf(&sub, "%s%s%s", rel, *rel ? "/" : "", de->d_name) < 0)
+			sub = NULL;
+		if (!path || !sub) {
 			tpl_set_err(err, "out of memory");
 			goto next;
 		}

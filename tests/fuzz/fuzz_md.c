@@ -1,6 +1,6 @@
 /* libFuzzer target for view/md: the input is Markdown.  Besides memory errors it checks the safety
- * promise of md_render: every '<' in the output opens one of the renderer's own tags, and no href or src
- * starts with a script-capable scheme.  Build and run: see README.md. */
+ * promise of md_render: the output parses as the renderer's own tags with quoted attributes and escaped
+ * text, and no href or src starts with a script-capable scheme.  Build and run: see README.md. */
 #include "view/md.h"
 
 #include <ctype.h>
@@ -14,15 +14,21 @@ static const char *const fuzz_tags[] = {
 	"h6", "blockquote", "ul", "ol", "li", "hr", "pre", "table", "thead", "tbody", "tr", "th", "td", "div", "br",
 };
 
-static int fuzz_known_tag(const char *s)
+static int fuzz_known_tag(const char *s, size_t n)
 {
-	if (*s == '/')
-		s++;
-	for (size_t i = 0; i < sizeof(fuzz_tags) / sizeof(fuzz_tags[0]); i++) {
-		size_t n = strlen(fuzz_tags[i]);
-		if (strncmp(s, fuzz_tags[i], n) == 0 && (s[n] == '>' || s[n] == ' '))
+	for (size_t i = 0; i < sizeof(fuzz_tags) / sizeof(fuzz_tags[0]); i++)
+		if (strlen(fuzz_tags[i]) == n && memcmp(s, fuzz_tags[i], n) == 0)
 			return 1;
-	}
+	return 0;
+}
+
+static int fuzz_known_attr(const char *s, size_t n)
+{
+	static const char *const attrs[] = {"href", "src", "srcset", "alt", "title", "rel",
+					    "loading", "decoding", "class", "start"};
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		if (strlen(attrs[i]) == n && memcmp(s, attrs[i], n) == 0)
+			return 1;
 	return 0;
 }
 
@@ -56,18 +62,50 @@ static int fuzz_bad_url(const char *v, size_t n)
 	       strncmp(u, "vbscript:", 9) == 0 || strncmp(u, "file:", 5) == 0;
 }
 
-static void fuzz_check(const char *html, size_t len)
+/* Walks the output as HTML: outside tags no raw < > or " may appear; a tag is one of ours with only
+ * name="value" attributes whose values hold no < > or "; href and src values pass fuzz_bad_url. */
+static void fuzz_check(const char *p, size_t len)
 {
-	for (const char *p = html; (p = memchr(p, '<', len - (size_t)(p - html))); p++)
-		if (!fuzz_known_tag(p + 1))
+	const char *end = p + len;
+	while (p < end) {
+		if (*p == '>' || *p == '"')
 			abort();
-	static const char *const attrs[] = {" href=\"", " src=\""};
-	for (int a = 0; a < 2; a++) {
-		size_t an = strlen(attrs[a]);
-		for (const char *p = html; (p = strstr(p, attrs[a])); p += an) {
-			const char *v = p + an, *q = strchr(v, '"');
-			if (!q || fuzz_bad_url(v, (size_t)(q - v)))
+		if (*p++ != '<')
+			continue;
+		if (p < end && *p == '/')
+			p++;
+		const char *name = p;
+		while (p < end && (islower((unsigned char)*p) || isdigit((unsigned char)*p)))
+			p++;
+		if (!fuzz_known_tag(name, (size_t)(p - name)))
+			abort();
+		for (;;) {
+			if (p >= end)
 				abort();
+			if (*p == '>') {
+				p++;
+				break;
+			}
+			if (*p++ != ' ')
+				abort();
+			const char *attr = p;
+			while (p < end && (islower((unsigned char)*p) || *p == '-'))
+				p++;
+			size_t an = (size_t)(p - attr);
+			if (!an || end - p < 2 || p[0] != '=' || p[1] != '"')
+				abort();
+			const char *v = p + 2, *q = v;
+			while (q < end && *q != '"') {
+				if (*q == '<' || *q == '>')
+					abort();
+				q++;
+			}
+			if (q >= end || !fuzz_known_attr(attr, an))
+				abort();
+			if (((an == 4 && memcmp(attr, "href", 4) == 0) || (an == 3 && memcmp(attr, "src", 3) == 0)) &&
+			    fuzz_bad_url(v, (size_t)(q - v)))
+				abort();
+			p = q + 1;
 		}
 	}
 }
