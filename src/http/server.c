@@ -713,8 +713,12 @@ int http_serve(const http_server_opts_t *o, char **err)
 	h2o_pathconf_t *root = h2o_config_register_path(host, "/", 0);
 	h2o_handler_t *handler = h2o_create_handler(root, sizeof(*handler));
 	handler->on_req = srv_on_req;
-	h2o_filter_t *filter = h2o_create_filter(root, sizeof(*filter));
-	filter->on_setup_ostream = srv_errfilter_setup;
+	/* h2o refuses an oversized body before routing, under the host's fallback path: filter both */
+	h2o_pathconf_t *errpaths[] = {root, &host->fallback_path};
+	for (int i = 0; i < 2; i++) {
+		h2o_filter_t *filter = h2o_create_filter(errpaths[i], sizeof(*filter));
+		filter->on_setup_ostream = srv_errfilter_setup;
+	}
 
 	SSL_CTX *ssl = NULL;
 	if (o->tls_cert && o->tls_key && (ssl = srv_tls(o, err)) == NULL)
