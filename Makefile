@@ -42,8 +42,10 @@ $(B)/obj/gen/migrations.o: $(B)/gen/migrations.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+ASAN_FLAGS  := -fsanitize=address,undefined
+ASAN_CFLAGS := -O1 -g $(ASAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
-	$(MAKE) B=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' LDEXTRA='-fsanitize=address,undefined'
+	$(MAKE) B=build/asan CFLAGS='$(ASAN_CFLAGS)' LDEXTRA='$(ASAN_FLAGS)'
 
 # ---- tests ---------------------------------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -72,7 +74,9 @@ test: all
 	$(MAKE) test-unit
 	$(MAKE) test-http
 	$(MAKE) asan
-	$(MAKE) B=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' LDEXTRA='-fsanitize=address,undefined' test-unit test-http
+	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	$(MAKE) B=build/asan CFLAGS='$(ASAN_CFLAGS)' LDEXTRA='$(ASAN_FLAGS)' test-unit test-http
 	$(MAKE) test-e2e
 
 # ---- running -------------------------------------------------------------------------------------------

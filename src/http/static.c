@@ -87,15 +87,17 @@ static int static_walk(const char *dir, const char *prefix, char **err)
 		if (de->d_name[0] == '.')
 			continue;
 		char path[4096], name[1024];
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		snprintf(name, sizeof(name), "%s%s", prefix, de->d_name);
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
+		    snprintf(name, sizeof(name) - 1, "%s%s", prefix, de->d_name) >= (int)sizeof(name) - 1)
+			continue; /* absurdly deep trees are not assets */
 		struct stat st;
 		if (stat(path, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			char sub[1024];
-			snprintf(sub, sizeof(sub), "%s/", name);
-			rc = static_walk(path, sub, err);
+			size_t n = strlen(name);
+			name[n] = '/';
+			name[n + 1] = '\0';
+			rc = static_walk(path, name, err);
 		} else if (S_ISREG(st.st_mode)) {
 			rc = static_add(path, name, err);
 		}
