@@ -177,7 +177,11 @@ json_t *app_page_ctx(http_request_t *req, const char *title)
 	json_object_set_new(ctx, "home_url", json_string(*req->prefix ? arena_printf(req->arena, "%s/", req->prefix) : "/"));
 	json_object_set_new(ctx, "title", json_string(title ? arena_printf(req->arena, "%s | %s", title, site_name) : site_name));
 	json_object_set_new(ctx, "page_title", json_string(title ? title : site_name));
-	json_object_set_new(ctx, "canonical", json_string(req->raw_path));
+	const char *base = app_setting(req, "site.base_url", "");
+	long long page = http_query_int(req, "page", 2, 100000, 0);
+	json_object_set_new(ctx, "base", json_string(base));
+	json_object_set_new(ctx, "canonical", json_string(page ? arena_printf(req->arena, "%s%s?page=%lld", base, req->raw_path, page)
+							       : arena_printf(req->arena, "%s%s", base, req->raw_path)));
 	json_object_set_new(ctx, "css", json_string(app.css_url));
 	json_object_set_new(ctx, "today", json_string(app_today(req)));
 	json_object_set_new(ctx, "today_iso", json_string(app_iso(req->arena, (long long)time(NULL))));
@@ -186,9 +190,10 @@ json_t *app_page_ctx(http_request_t *req, const char *title)
 
 	json_t *langs = json_array();
 	for (int i = 0; i < APP_NLANGS; i++) {
-		json_t *l = json_pack("{s:s, s:s, s:s, s:b}", "code", app_langs[i], "label", app_lang_labels[i], "url",
+		/* "alt": a real equivalent page (hreflang); otherwise the switch just leads to that language's home */
+		json_t *l = json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", app_langs[i], "label", app_lang_labels[i], "url",
 				      i == 0 ? "/" : arena_printf(req->arena, "%s/", app_prefixes[i]), "current",
-				      strcmp(app_langs[i], req->lang) == 0);
+				      strcmp(app_langs[i], req->lang) == 0, "alt", title == NULL);
 		json_array_append_new(langs, l);
 	}
 	json_object_set_new(ctx, "langs", langs);
@@ -202,8 +207,10 @@ void app_set_alternate(json_t *ctx, const char *lang, const char *url)
 	json_t *l;
 	json_array_foreach(json_object_get(ctx, "langs"), i, l)
 	{
-		if (strcmp(json_string_value(json_object_get(l, "code")), lang) == 0)
+		if (strcmp(json_string_value(json_object_get(l, "code")), lang) == 0) {
 			json_object_set_new(l, "url", json_string(url));
+			json_object_set_new(l, "alt", json_true());
+		}
 	}
 }
 

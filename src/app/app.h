@@ -40,7 +40,8 @@ void app_snapshot_site(db_t *db);
 /* The common context of a page: site, langs, menu, today, css …  title is the page's own title (NULL for
  * the home page).  Language-switch targets default to each language's home; see app_set_alternate. */
 json_t *app_page_ctx(http_request_t *req, const char *title);
-/* Points the language switch for lang at url (e.g. an article's translation). */
+/* Points the language switch for lang at url (e.g. an article's translation, or the page itself for its
+ * own language) and declares it an hreflang alternate. */
 void app_set_alternate(json_t *ctx, const char *lang, const char *url);
 /* Renders template name with ctx (which it takes over) into res as a 200 text/html page, cacheable for
  * cfg.cache_ttl seconds. */

@@ -269,6 +269,8 @@ static char *demo_slug(demo_ctx_t *x, const char *lang, const char *title, long 
 	buf_t s;
 	buf_init(&s, 512);
 	utf8_slug(title, strlen(title), &s, 80);
+	if (strcspn(buf_cstr(&s), "abcdefghijklmnopqrstuvwxyz") == s.len) /* only digits: a Chinese title */
+		buf_reset(&s);
 	if (s.len == 0 && group) {
 		db_stmt_t *st = db_prepare(x->db, "SELECT slug FROM articles WHERE id = ?");
 		if (st && db_bindf(st, "i", group) == 0 && db_step(st) == DB_ROW)

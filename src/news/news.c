@@ -358,6 +358,7 @@ void news_article(http_request_t *req, http_response_t *res)
 
 	const char *url = json_string_value(json_object_get(article, "url"));
 	json_t *ctx = app_page_ctx(req, title);
+	app_set_alternate(ctx, req->lang, url);
 	json_object_set_new(ctx, "canonical", json_string(news_absolute(req, url)));
 	json_object_set_new(article, "share", news_share(req, news_absolute(req, url), title));
 	json_object_set_new(article, "tags", news_tags(req, id));

@@ -2,6 +2,7 @@
 
 #include <md4c.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* md4c-html cannot vet URLs, so this is a renderer of our own on md4c's parser callbacks.  Raw HTML is
@@ -10,7 +11,14 @@
 
 #define MD_MEDIA_MAX 80 /* longest /media/<name> that gets a srcset */
 
+/* md4c 0.4.8 (Debian 12) reads the byte just past the input, and when that byte happens to be e.g. ')'
+ * its state goes wrong: it can report text beyond the input or crash (found by tests/fuzz/fuzz_md.c).
+ * Every caller-supplied slice is therefore parsed from a private copy followed by NUL bytes, the layout
+ * md4c is used with everywhere, and text it reports past the end is clipped. */
+#define MD_PAD 16
+
 typedef struct md_r {
+	const char *src, *src_end; /* the private copy of the input, for clipping md4c's text */
 	buf_t *out;
 	buf_t *cur;       /* out, or para while inside a paragraph */
 	buf_t para;       /* a paragraph is held back until we know whether it is a lone image (a figure) */
@@ -20,6 +28,17 @@ typedef struct md_r {
 	int in_para, para_imgs, para_other;
 	size_t title_from, title_to; /* the title="…" of the paragraph's image, left out of a figure */
 } md_r_t;
+
+/* Text that starts inside the input never runs past its end (see MD_PAD); md4c's own constant strings
+ * (line breaks, NUL) and the attribute buffers it builds lie elsewhere and pass untouched. */
+static MD_SIZE md_clip(const md_r_t *r, const char *s, MD_SIZE n)
+{
+	/* compared as integers: the pointers may belong to different objects */
+	uintptr_t p = (uintptr_t)s, lo = (uintptr_t)r->src, end = (uintptr_t)r->src_end;
+	if (p >= lo && p <= end + MD_PAD && p + n > end)
+		return p < end ? (MD_SIZE)(end - p) : 0;
+	return n;
+}
 
 /* ---- entities ------------------------------------------------------------------------------------ */
 
@@ -125,11 +144,11 @@ static int md_entity_html(buf_t *b, const char *s, size_t n)
 }
 
 /* Appends an attribute (title) as escaped text with its entities decoded. */
-static int md_attr_html(buf_t *b, const MD_ATTRIBUTE *a)
+static int md_attr_html(const md_r_t *r, buf_t *b, const MD_ATTRIBUTE *a)
 {
 	for (unsigned i = 0; a->substr_offsets[i] < a->size; i++) {
 		const char *s = a->text + a->substr_offsets[i];
-		size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
+		size_t n = md_clip(r, s, a->substr_offsets[i + 1] - a->substr_offsets[i]);
 		int rc;
 		switch (a->substr_types[i]) {
 		case MD_TEXT_ENTITY: rc = md_entity_html(b, s, n); break;
@@ -165,7 +184,7 @@ static int md_url(md_r_t *r, const MD_ATTRIBUTE *a, int *http)
 	*http = 0;
 	for (unsigned i = 0; a->substr_offsets[i] < a->size; i++) {
 		const char *s = a->text + a->substr_offsets[i];
-		size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
+		size_t n = md_clip(r, s, a->substr_offsets[i + 1] - a->substr_offsets[i]);
 		uint32_t cp;
 		int rc;
 		if (a->substr_types[i] == MD_TEXT_ENTITY && md_entity(s, n, &cp))
@@ -257,14 +276,15 @@ static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	}
 	case MD_BLOCK_CODE: {
 		const MD_ATTRIBUTE *lang = &((const MD_BLOCK_CODE_DETAIL *)detail)->lang;
-		int ok = lang->size > 0 && lang->size <= 32;
+		MD_SIZE len = md_clip(r, lang->text, lang->size);
+		int ok = len > 0 && len <= 32;
 		/* only a plain language word becomes a class; anything odd is dropped rather than escaped */
-		for (unsigned i = 0; ok && i < lang->size; i++)
+		for (unsigned i = 0; ok && i < len; i++)
 			ok = md_alnum(lang->text[i]) || lang->text[i] == '-' || lang->text[i] == '_' ||
 			     lang->text[i] == '+';
 		if (!ok)
 			return buf_puts(b, "<pre><code>");
-		if (buf_puts(b, "<pre><code class=\"language-") < 0 || buf_append(b, lang->text, lang->size) < 0)
+		if (buf_puts(b, "<pre><code class=\"language-") < 0 || buf_append(b, lang->text, len) < 0)
 			return -1;
 		return buf_puts(b, "\">");
 	}
@@ -362,7 +382,7 @@ static int md_enter_img(md_r_t *r, const MD_SPAN_IMG_DETAIL *d)
 	if (r->in_para)
 		r->para_imgs++;
 	buf_reset(&r->caption);
-	if (md_attr_html(&r->caption, &d->title) < 0 || buf_puts(b, "<img src=\"") < 0 ||
+	if (md_attr_html(r, &r->caption, &d->title) < 0 || buf_puts(b, "<img src=\"") < 0 ||
 	    (ok ? md_put_url(r) : buf_putc(b, '#')) < 0 || buf_puts(b, "\"") < 0)
 		return -1;
 	const char *name;
@@ -416,7 +436,7 @@ static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud)
 		    buf_putc(b, '"') < 0)
 			return -1;
 		if (d->title.size &&
-		    (buf_puts(b, " title=\"") < 0 || md_attr_html(b, &d->title) < 0 || buf_putc(b, '"') < 0))
+		    (buf_puts(b, " title=\"") < 0 || md_attr_html(r, b, &d->title) < 0 || buf_putc(b, '"') < 0))
 			return -1;
 		if (ok && http && buf_puts(b, " rel=\"noopener\"") < 0)
 			return -1;
@@ -450,6 +470,7 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 {
 	md_r_t *r = ud;
 	buf_t *b = r->cur;
+	n = md_clip(r, s, n);
 	if (r->in_para && !r->img && type != MD_TEXT_SOFTBR) {
 		for (MD_SIZE i = 0; i < n && !r->para_other; i++)
 			if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
@@ -478,13 +499,20 @@ int md_render(const char *src, size_t n, buf_t *out)
 		.leave_span = md_leave_span,
 		.text = md_text,
 	};
-	md_r_t r = {.out = out, .cur = out};
+	char *copy = malloc(n + MD_PAD);
+	if (!copy)
+		return -1;
+	if (n)
+		memcpy(copy, src, n);
+	memset(copy + n, 0, MD_PAD);
+	md_r_t r = {.src = copy, .src_end = copy + n, .out = out, .cur = out};
 	buf_init(&r.para, out->max);
 	buf_init(&r.caption, out->max);
 	buf_init(&r.url, out->max);
-	int rc = md_parse(src, (MD_SIZE)n, &parser, &r);
+	int rc = md_parse(copy, (MD_SIZE)n, &parser, &r);
 	buf_release(&r.para);
 	buf_release(&r.caption);
 	buf_release(&r.url);
+	free(copy);
 	return rc == 0 && !out->overflow ? 0 : -1;
 }
