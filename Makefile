@@ -15,7 +15,7 @@ MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
 B        ?= build
 OBJ      := $(patsubst src/%.c,$(B)/obj/%.o,$(LIBSRC)) $(B)/obj/gen/migrations.o
 
-.PHONY: all asan run test test-unit test-http test-e2e deps clean bench fmt demo
+.PHONY: screenshots all asan run test test-unit test-http test-e2e deps clean bench fmt demo
 all: deps-check $(B)/cong
 
 deps-check:
@@ -84,6 +84,9 @@ DATA ?= demo-data
 run: all
 	@test -f $(DATA)/cong.db || ./$(B)/cong init --data $(DATA) --demo
 	./$(B)/cong serve --data $(DATA) --listen 127.0.0.1:8080
+
+screenshots: all
+	UPDATE_SCREENSHOTS=1 CONG_BIN=$(CURDIR)/build/cong node --test tests/e2e/screenshots.test.mjs
 
 bench: all
 	./bench/run.sh

@@ -22,7 +22,11 @@ const execFileP = promisify(execFile);
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CONG_BIN = process.env.CONG_BIN || path.join(ROOT, 'build', 'cong');
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-export const SCREENSHOT_DIR = path.join(ROOT, 'docs', 'screenshots');
+// The README's pictures are refreshed with `make screenshots` (UPDATE_SCREENSHOTS=1); an ordinary test run
+// writes its screenshots under build/ so that running the tests leaves the work tree clean.
+export const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
+	? path.join(ROOT, 'docs', 'screenshots')
+	: path.join(ROOT, 'build', 'screenshots');
 
 export const LAUNCH_OPTIONS = {
 	executablePath: CHROMIUM,

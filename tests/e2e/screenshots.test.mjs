@@ -1,4 +1,4 @@
-// Screenshots for the README (docs/screenshots/*.png), refreshed whenever the suite runs.
+// Screenshots for the README (docs/screenshots/*.png with UPDATE_SCREENSHOTS=1, else under build/screenshots).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
