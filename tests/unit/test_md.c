@@ -284,6 +284,22 @@ static void test_blocks(void **state)
 	free(h);
 }
 
+static void test_slice_not_overread(void **state)
+{
+	/* md4c 0.4.8 reads the byte after its input: a slice "[](h" followed in memory by ")…" became a link
+	 * whose text ran past the slice (found by fuzz_md).  Only the n bytes given may count. */
+	const char mem[] = "[](hSECRET) tail";
+	buf_t out;
+	buf_init(&out, 0);
+	assert_int_equal(md_render(mem, 4, &out), 0);
+	assert_string_equal(buf_cstr(&out), "<p>[](h</p>\n");
+	buf_reset(&out);
+	const char mem2[] = "[](h)";
+	assert_int_equal(md_render(mem2, 4, &out), 0);
+	assert_string_equal(buf_cstr(&out), "<p>[](h</p>\n");
+	buf_release(&out);
+}
+
 static void test_cap(void **state)
 {
 	buf_t out;
@@ -307,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_headings_shifted),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_blocks),
+		cmocka_unit_test(test_slice_not_overread),
 		cmocka_unit_test(test_cap),
 	};
 	return cmocka_run_group_tests_name("md", tests, NULL, NULL);
