@@ -184,7 +184,8 @@ json_t *app_page_ctx(http_request_t *req, const char *title)
 							       : arena_printf(req->arena, "%s%s", base, req->raw_path)));
 	json_object_set_new(ctx, "css", json_string(app.css_url));
 	json_object_set_new(ctx, "today", json_string(app_today(req)));
-	json_object_set_new(ctx, "today_iso", json_string(app_iso(req->arena, (long long)time(NULL))));
+	/* the date only: a time of day here would give the page a new ETag every second */
+	json_object_set_new(ctx, "today_iso", json_string(arena_strndup(req->arena, app_iso(req->arena, (long long)time(NULL)), 10)));
 	json_object_set_new(ctx, "skip_label", json_string(app_t_(req, "Skip to main content")));
 	json_object_set_new(ctx, "site", site);
 

@@ -273,6 +273,9 @@ static void srv_send(h2o_req_t *req, int status, const char *ctype, const char *
 	if (req->res.status == 304)
 		len = 0;
 	req->res.content_length = len;
+	/* HEAD: the length of the body a GET would get, and no body */
+	if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
+		len = 0;
 	h2o_iovec_t iov = h2o_iovec_init(body, len);
 	h2o_start_response(req, &generator);
 	h2o_send(req, &iov, len ? 1 : 0, H2O_SEND_STATE_FINAL);
@@ -308,9 +311,13 @@ static void srv_reqtie_dispose(void *p)
 	}
 }
 
-static const char *srv_cache_control(int ttl)
+static const char *srv_cache_control(h2o_req_t *req, int ttl)
 {
-	return ttl > 0 ? "public, max-age=60" : "no-cache";
+	if (ttl <= 0)
+		return "no-cache";
+	char *v = h2o_mem_alloc_pool(&req->pool, 40);
+	snprintf(v, 40, "public, max-age=%d", ttl);
+	return v;
 }
 
 static void srv_on_reply(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
@@ -327,19 +334,21 @@ static void srv_on_reply(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
 		h2o_req_t *req = job->req;
 		http_response_t *res = &job->hres;
 		int cacheable = res->cache_ttl > 0 && res->status == 200 && job->cache_key;
-		if (cacheable)
+		if (cacheable) {
+			char *gz = job->gz ? malloc(job->gzlen) : NULL;
+			if (gz)
+				memcpy(gz, job->gz, job->gzlen);
 			http_cache_put(job->cache_key, job->cache_keylen, job->gen, srv_now_ms() + (uint64_t)res->cache_ttl * 1000,
-				       res->body.data ? res->body.data : "", res->body.len, job->gz, job->gzlen, job->etag,
+				       res->body.data ? res->body.data : "", res->body.len, gz, gz ? job->gzlen : 0, job->etag,
 				       res->content_type, res->article_id);
+		}
 		for (int i = 0; i < res->nheaders; i++)
 			h2o_add_header_by_str(&req->pool, &req->res.headers, res->headers[i].name, strlen(res->headers[i].name),
 					      1, NULL, res->headers[i].value, strlen(res->headers[i].value));
 		srv_access_log(req, job->hreq.rid, res->status, res->body.len, job->start_ms, "app");
 		/* the body buffers stay with the job, which is freed when h2o disposes of the request */
-		srv_send(req, res->status, res->content_type, buf_cstr(&res->body), res->body.len, cacheable ? NULL : job->gz,
-			 job->gzlen, job->etag, srv_cache_control(res->cache_ttl));
-		if (cacheable)
-			job->gz = NULL; /* the cache took it over */
+		srv_send(req, res->status, res->content_type, buf_cstr(&res->body), res->body.len, job->gz, job->gzlen, job->etag,
+			 srv_cache_control(req, res->cache_ttl));
 	}
 }
 
@@ -369,7 +378,7 @@ static void srv_dispatch(h2o_req_t *req, srv_reqtie_t *tie, const char *key, siz
 	size_t plen = req->path.len, qat = req->query_at;
 	r->raw_path = arena_strndup(a, req->path.base, qat == SIZE_MAX ? plen : qat);
 	r->query = qat == SIZE_MAX ? "" : arena_strndup(a, req->path.base + qat + 1, plen - qat - 1);
-	r->path = http_urldecode(a, r->raw_path, strlen(r->raw_path), 0);
+	r->path = http_nfc(a, http_urldecode(a, r->raw_path, strlen(r->raw_path), 0));
 	r->body = req->entity.base ? arena_strndup(a, req->entity.base, req->entity.len) : "";
 	r->body_len = req->entity.base ? req->entity.len : 0;
 	r->headers = arena_alloc(a, sizeof(http_header_t) * (req->headers.size + 1));
@@ -435,7 +444,9 @@ static int srv_on_req(h2o_handler_t *self, h2o_req_t *req)
 			if (e->article_id > 0 && srv_opts->on_view)
 				srv_opts->on_view(e->article_id);
 			srv_access_log(req, tie->rid, 200, e->len, tie->start_ms, "hit");
-			srv_send(req, 200, e->ctype, e->body, e->len, e->gz, e->gzlen, e->etag, "public, max-age=60");
+			uint64_t now = srv_now_ms();
+			srv_send(req, 200, e->ctype, e->body, e->len, e->gz, e->gzlen, e->etag,
+				 srv_cache_control(req, e->expires_ms > now ? (int)((e->expires_ms - now) / 1000) + 1 : 1));
 			return 0;
 		}
 	}
@@ -496,6 +507,31 @@ static void srv_errfilter_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_
 		req->res.content_length = s->page.len;
 		slot = &s->super.next;
 	}
+	h2o_setup_next_ostream(req, slot);
+}
+
+/* ---- media files: h2o's file handler does the serving; this filter adds our headers and the log line -- */
+
+static void srv_media_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	static const char csp[] = "default-src 'none'; sandbox; base-uri 'none'; frame-ancestors 'none'";
+	h2o_headers_t *h = &req->res.headers;
+	h2o_mem_pool_t *p = &req->pool;
+	srv_thread_t *t = &srv_threads[0];
+	for (int i = 0; i < srv_nthreads; i++)
+		if (&srv_threads[i].ctx == req->conn->ctx)
+			t = &srv_threads[i];
+	char *rid = h2o_mem_alloc_pool(p, 24);
+	snprintf(rid, 24, "%x-%llx", t->idx, ++t->seq);
+	h2o_add_header_by_str(p, h, H2O_STRLIT("x-request-id"), 0, NULL, rid, strlen(rid));
+	h2o_add_header_by_str(p, h, H2O_STRLIT("content-security-policy"), 0, NULL, csp, sizeof(csp) - 1);
+	h2o_add_header_by_str(p, h, H2O_STRLIT("x-content-type-options"), 0, NULL, H2O_STRLIT("nosniff"));
+	h2o_add_header_by_str(p, h, H2O_STRLIT("referrer-policy"), 0, NULL, H2O_STRLIT("strict-origin-when-cross-origin"));
+	/* media names are random and never reused, so a found file may be cached for long; a missing one not */
+	if (req->res.status == 200 || req->res.status == 206)
+		h2o_add_header(p, h, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("public, max-age=2592000, immutable"));
+	srv_access_log(req, rid, req->res.status, req->res.content_length == SIZE_MAX ? 0 : req->res.content_length,
+		       srv_now_ms(), "media");
 	h2o_setup_next_ostream(req, slot);
 }
 
@@ -697,18 +733,9 @@ int http_serve(const http_server_opts_t *o, char **err)
 	h2o_hostconf_t *host = h2o_config_register_host(&srv_config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	if (o->media_dir) {
 		h2o_pathconf_t *media = h2o_config_register_path(host, "/media", 0);
-		static h2o_iovec_t csp_name = {H2O_STRLIT("content-security-policy")};
-		static h2o_iovec_t cc_name = {H2O_STRLIT("cache-control")};
-		static h2o_iovec_t nosniff_name = {H2O_STRLIT("x-content-type-options")};
-		/* media names are random and never reused, so they may be cached for a long time */
-		static h2o_headers_command_t cmds[] = {
-			{.cmd = H2O_HEADERS_CMD_SET, .name = &csp_name, .value = {H2O_STRLIT("default-src 'none'; sandbox")}},
-			{.cmd = H2O_HEADERS_CMD_SET, .name = &nosniff_name, .value = {H2O_STRLIT("nosniff")}},
-			{.cmd = H2O_HEADERS_CMD_SET, .name = &cc_name, .value = {H2O_STRLIT("public, max-age=2592000")}},
-			{.cmd = H2O_HEADERS_CMD_NULL},
-		};
 		h2o_file_register(media, o->media_dir, NULL, NULL, 0);
-		h2o_headers_register(media, cmds);
+		h2o_filter_t *mf = h2o_create_filter(media, sizeof(*mf));
+		mf->on_setup_ostream = srv_media_setup;
 	}
 	h2o_pathconf_t *root = h2o_config_register_path(host, "/", 0);
 	h2o_handler_t *handler = h2o_create_handler(root, sizeof(*handler));

@@ -6,6 +6,8 @@
 #include <zlib.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
+#include "core/utf8.h"
 #include "http/http.h"
 
 int http_gzip(const char *p, size_t n, char **out, size_t *outlen)
@@ -126,6 +128,23 @@ char *http_urldecode(arena_t *a, const char *s, size_t n, int form)
 	return out;
 }
 
+char *http_nfc(arena_t *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	int ascii = 1;
+	for (size_t i = 0; i < n && ascii; i++)
+		ascii = (unsigned char)s[i] < 0x80;
+	if (ascii) /* the common case: nothing to normalise */
+		return (char *)s;
+	buf_t b;
+	buf_init(&b, n * 4 + 16);
+	char *out = utf8_nfc(s, n, &b) == 0 ? arena_strndup(a, buf_cstr(&b), b.len) : NULL;
+	buf_release(&b);
+	return out;
+}
+
 const char *http_query(const http_request_t *req, const char *name)
 {
 	size_t nl = strlen(name);
@@ -134,7 +153,7 @@ const char *http_query(const http_request_t *req, const char *name)
 		const char *amp = strchr(q, '&');
 		size_t len = amp ? (size_t)(amp - q) : strlen(q);
 		if (len > nl && strncmp(q, name, nl) == 0 && q[nl] == '=')
-			return http_urldecode(req->arena, q + nl + 1, len - nl - 1, 1);
+			return http_nfc(req->arena, http_urldecode(req->arena, q + nl + 1, len - nl - 1, 1));
 		if (len == nl && strncmp(q, name, nl) == 0)
 			return "";
 		q = amp ? amp + 1 : NULL;
