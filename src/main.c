@@ -321,6 +321,12 @@ bad:
 
 static int init_settings(db_t *db, const char *base_url)
 {
+	unsigned char key[32];
+	char hex[65];
+	randombytes_buf(key, sizeof(key)); /* the site's secret for MACs (login-form CSRF tokens) */
+	sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
+	if (db_execf(db, "INSERT INTO settings (key, value) VALUES ('secret.key', ?)", "s", hex) < 0)
+		return -1;
 	static const char *const defaults[][2] = {
 		{"site.name.vi", "Cổng Thông tin điện tử"},
 		{"site.name.en", "Online Portal"},

@@ -48,6 +48,7 @@ int app_load(char **err)
 	if (http_static_load(path, err) < 0)
 		return -1;
 	app.css_url = http_static_url("css/site.css");
+	app.staff_css_url = http_static_url("css/staff.css");
 	if (!app.css_url) {
 		*err = strdup("static/css/site.css is missing");
 		return -1;
@@ -186,6 +187,8 @@ json_t *app_page_ctx(http_request_t *req, const char *title)
 	json_object_set_new(ctx, "today", json_string(app_today(req)));
 	/* the date only: a time of day here would give the page a new ETag every second */
 	json_object_set_new(ctx, "today_iso", json_string(arena_strndup(req->arena, app_iso(req->arena, (long long)time(NULL)), 10)));
+	json_object_set_new(ctx, "login_url", json_string(strcmp(req->lang, "vi") == 0 ? "/dang-nhap"
+								  : arena_printf(req->arena, "%s/login", req->prefix)));
 	json_object_set_new(ctx, "skip_label", json_string(app_t_(req, "Skip to main content")));
 	json_object_set_new(ctx, "site", site);
 
@@ -238,9 +241,12 @@ static const struct {
 	const char *heading, *message;
 } app_errors[] = {
 	{400, "Bad request", "The request could not be understood."},
+	{401, "Sign-in required", "Please sign in to continue."},
+	{403, "Forbidden", "You do not have permission to do this, or the form expired. Go back, reload the page and try again."},
 	{404, "Page not found", "The page you are looking for does not exist or has been moved."},
 	{405, "Method not allowed", "This address does not accept that kind of request."},
 	{413, "Request too large", "The data you sent is larger than this site accepts."},
+	{429, "Too many requests", "Please wait a moment and try again."},
 	{500, "Server error", "Something went wrong on our side. Please try again later."},
 };
 
@@ -249,7 +255,7 @@ static int app_error_index(int status)
 	for (size_t i = 0; i < sizeof(app_errors) / sizeof(app_errors[0]); i++)
 		if (app_errors[i].status == status)
 			return (int)i;
-	return 4;
+	return (int)(sizeof(app_errors) / sizeof(app_errors[0])) - 1; /* 500 */
 }
 
 static void app_error_ctx(json_t *ctx, const i18n_t *cat, int status)

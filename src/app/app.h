@@ -20,6 +20,7 @@ typedef struct app {
 	tpl_set_t *tpl;
 	i18n_t *cat[APP_NLANGS];
 	const char *css_url;
+	const char *staff_css_url;
 } app_t;
 
 extern app_t app; /* filled once at start-up, read-only afterwards */
@@ -27,6 +28,16 @@ extern app_t app; /* filled once at start-up, read-only afterwards */
 /* Loads templates, catalogs and static assets from cfg.share_dir.  0, or -1 with *err. */
 int app_load(char **err);
 void app_unload(void);
+
+/* A route: method (GET also answers HEAD), the languages the pattern exists in ("vi", "en zh" …), the
+ * pattern after the language prefix ("*" captures one segment into req->params), and the handler.
+ * Each module exports its own table, ended by an entry with a NULL method; app/routes.c lists them. */
+typedef struct app_route {
+	const char *method;
+	const char *langs;
+	const char *pattern;
+	void (*fn)(http_request_t *req, http_response_t *res);
+} app_route_t;
 
 /* The request dispatcher: routes by language prefix, path and method. */
 void app_handle(http_request_t *req, http_response_t *res);

@@ -3,28 +3,22 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "admin/admin.h"
+#include "api/api.h"
+#include "auth/routes.h"
 #include "news/news.h"
-
-typedef void (*app_handler_fn)(http_request_t *, http_response_t *);
 
 static void app_healthz(http_request_t *req, http_response_t *res);
 
-static const struct app_route {
-	const char *method; /* GET also answers HEAD */
-	const char *langs;  /* languages the pattern exists in */
-	const char *pattern;
-	app_handler_fn fn;
-} app_routes[] = {
-	{"GET", "vi en zh", "/", news_home},
-	{"GET", "vi", "/tin-tuc", news_all},
-	{"GET", "en zh", "/news", news_all},
-	{"GET", "vi", "/tin-tuc/*", news_article},
-	{"GET", "en zh", "/news/*", news_article},
-	{"GET", "vi", "/chuyen-muc/*", news_category},
-	{"GET", "en zh", "/category/*", news_category},
-	{"GET", "vi", "/trang/*", news_page},
-	{"GET", "en zh", "/page/*", news_page},
+static const app_route_t app_core_routes[] = {
 	{"GET", "vi", "/healthz", app_healthz},
+	{NULL, NULL, NULL, NULL},
+};
+
+/* Every module's table, searched in order. */
+static const app_route_t *const app_tables[] = {
+	app_core_routes,     news_routes,         auth_routes,        totp_routes,     admin_routes,
+	admin_article_routes, admin_media_routes, admin_user_routes,  api_routes,
 };
 
 static void app_healthz(http_request_t *req, http_response_t *res)
@@ -88,20 +82,26 @@ void app_handle(http_request_t *req, http_response_t *res)
 	}
 	int is_get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
 	int path_known = 0;
-	for (size_t i = 0; i < sizeof(app_routes) / sizeof(app_routes[0]); i++) {
-		const struct app_route *r = &app_routes[i];
-		if (!app_lang_ok(r->langs, req->lang) || !app_match(r->pattern, rest, req))
-			continue;
-		path_known = 1;
-		if (strcmp(r->method, req->method) == 0 || (is_get && strcmp(r->method, "GET") == 0)) {
-			r->fn(req, res);
-			return;
+	buf_t allow; /* the methods this path does answer, for a 405's Allow header */
+	buf_init(&allow, 128);
+	for (size_t t = 0; t < sizeof(app_tables) / sizeof(app_tables[0]); t++)
+		for (const app_route_t *r = app_tables[t]; r->method; r++) {
+			if (!app_lang_ok(r->langs, req->lang) || !app_match(r->pattern, rest, req))
+				continue;
+			path_known = 1;
+			if (strcmp(r->method, req->method) == 0 || (is_get && strcmp(r->method, "GET") == 0)) {
+				buf_release(&allow);
+				r->fn(req, res);
+				return;
+			}
+			buf_appendf(&allow, "%s%s%s", allow.len ? ", " : "", r->method, strcmp(r->method, "GET") ? "" : ", HEAD");
 		}
-	}
 	if (path_known) {
-		http_add_header(res, "allow", "GET, HEAD");
+		http_add_header(res, "allow", arena_strdup(req->arena, buf_cstr(&allow)));
+		buf_release(&allow);
 		app_error(req, res, 405);
 		return;
 	}
+	buf_release(&allow);
 	app_error(req, res, 404);
 }

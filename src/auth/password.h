@@ -13,4 +13,7 @@ int password_verify(const char *hash, const char *pw);
 const char *password_policy(const char *pw, const char *login);
 /* Fills out with a random password of len characters from an unambiguous alphabet. */
 void password_random(char *out, size_t len);
+/* A real argon2id hash of a random password, made once: verifying against it costs what a real check
+ * costs, so an unknown login answers as slowly as a wrong password. */
+const char *password_dummy_hash(void);
 #endif

@@ -30,7 +30,7 @@ static const struct cfg_directive {
 	{"page_cache", CFG_BOOL, offsetof(config_t, page_cache), 0, 1, "on", "keep rendered public pages in memory"},
 	{"page_cache_mb", CFG_INT, offsetof(config_t, page_cache_mb), 1, 4096, "16", "page cache budget in MiB"},
 	{"cache_ttl", CFG_INT, offsetof(config_t, cache_ttl), 1, 86400, "60", "seconds a cached page stays fresh"},
-	{"max_body_kb", CFG_INT, offsetof(config_t, max_body_kb), 1, 1048576, "1024", "largest request body in KiB"},
+	{"max_body_kb", CFG_INT, offsetof(config_t, max_body_kb), 1, 1048576, "24576", "largest request body in KiB (uploads: images up to 20 MB)"},
 	{"req_timeout", CFG_INT, offsetof(config_t, req_timeout), 1, 3600, "10", "seconds to receive a whole request"},
 	{"idle_timeout", CFG_INT, offsetof(config_t, idle_timeout), 1, 3600, "30", "seconds an idle HTTP/2 connection stays open"},
 	{"max_connections", CFG_INT, offsetof(config_t, max_connections), 1, 1000000, "10000", "open connections per loop"},

@@ -33,6 +33,7 @@ typedef struct http_request {
 	const char *lang;    /* "vi", "en", "zh" */
 	const char *prefix;  /* "", "/en", "/zh" */
 	const char *params[HTTP_MAX_PARAMS];
+	const void *auth;    /* the signed-in user, looked up once by auth_user() */
 } http_request_t;
 
 typedef struct http_response {
@@ -41,7 +42,8 @@ typedef struct http_response {
 	buf_t body;
 	http_header_t headers[HTTP_MAX_RESP_HEADERS];
 	int nheaders;
-	int cache_ttl;        /* > 0: a public page the page cache may keep for that many seconds */
+	int cache_ttl;        /* > 0: a public page the page cache may keep for that many seconds;
+			       * < 0: private (a staff page): "Cache-Control: private, no-store" */
 	long long article_id; /* > 0: each hit on this page counts as a view of that article */
 } http_response_t;
 

@@ -230,10 +230,13 @@ static const char *srv_reason(int status)
 	case 303: return "See Other";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
+	case 422: return "Unprocessable Content";
 	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";
 	default: return status >= 500 ? "Internal Server Error" : "OK";
@@ -313,7 +316,9 @@ static void srv_reqtie_dispose(void *p)
 
 static const char *srv_cache_control(h2o_req_t *req, int ttl)
 {
-	if (ttl <= 0)
+	if (ttl < 0)
+		return "private, no-store";
+	if (ttl == 0)
 		return "no-cache";
 	char *v = h2o_mem_alloc_pool(&req->pool, 40);
 	snprintf(v, 40, "public, max-age=%d", ttl);

@@ -35,6 +35,19 @@ static const char *news_prefix(const char *lang)
 	return strcmp(lang, "vi") == 0 ? "" : strcmp(lang, "en") == 0 ? "/en" : "/zh";
 }
 
+const app_route_t news_routes[] = {
+	{"GET", "vi en zh", "/", news_home},
+	{"GET", "vi", "/tin-tuc", news_all},
+	{"GET", "en zh", "/news", news_all},
+	{"GET", "vi", "/tin-tuc/*", news_article},
+	{"GET", "en zh", "/news/*", news_article},
+	{"GET", "vi", "/chuyen-muc/*", news_category},
+	{"GET", "en zh", "/category/*", news_category},
+	{"GET", "vi", "/trang/*", news_page},
+	{"GET", "en zh", "/page/*", news_page},
+	{NULL, NULL, NULL, NULL},
+};
+
 char *news_url(arena_t *a, const char *lang, char kind, const char *slug)
 {
 	return arena_printf(a, "%s/%s/%s", news_prefix(lang), news_word(lang, kind), slug);

@@ -4,7 +4,11 @@
 #include "db/db.h"
 #include "http/http.h"
 
-/* Public pages (see app/routes.c for their URLs). */
+#include "app/app.h"
+
+extern const app_route_t news_routes[];
+
+/* Public pages (URLs in news_routes). */
 void news_home(http_request_t *req, http_response_t *res);
 void news_all(http_request_t *req, http_response_t *res);
 void news_category(http_request_t *req, http_response_t *res);

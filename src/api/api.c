@@ -1,0 +1,5 @@
+#include "api/api.h"
+
+const app_route_t api_routes[] = {
+	{NULL, NULL, NULL, NULL},
+};
