@@ -11,7 +11,8 @@
 extern const app_route_t admin_routes[];         /* admin.c: the dashboard */
 extern const app_route_t admin_article_routes[]; /* articles.c: lists, editor, workflow, revisions */
 extern const app_route_t admin_media_routes[];   /* media.c: the media library */
-extern const app_route_t admin_user_routes[];    /* users.c: users, audit log, settings, categories, menus */
+extern const app_route_t admin_user_routes[];    /* users.c: users, profile, the audit log */
+extern const app_route_t admin_site_routes[];    /* site.c: site settings, categories, menus */
 
 /* The staff area URL for path ("" = the dashboard, "/articles" …) in the request's language:
  * "/admin/articles", "/en/admin/articles". */

@@ -1,4 +1,4 @@
-/* users: accounts, the audit log viewer, site settings, categories and menus (admins only). */
+/* users: accounts (admins), each user's own profile, and the audit log viewer (admins). */
 #include "admin/admin.h"
 
 const app_route_t admin_user_routes[] = {

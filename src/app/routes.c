@@ -18,7 +18,7 @@ static const app_route_t app_core_routes[] = {
 /* Every module's table, searched in order. */
 static const app_route_t *const app_tables[] = {
 	app_core_routes,     news_routes,         auth_routes,        totp_routes,     admin_routes,
-	admin_article_routes, admin_media_routes, admin_user_routes,  api_routes,
+	admin_article_routes, admin_media_routes, admin_user_routes,  admin_site_routes, api_routes,
 };
 
 static void app_healthz(http_request_t *req, http_response_t *res)

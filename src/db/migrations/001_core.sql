@@ -61,7 +61,7 @@ CREATE TABLE articles (
   author        TEXT NOT NULL DEFAULT '',
   source        TEXT NOT NULL DEFAULT '',
   status        TEXT NOT NULL DEFAULT 'draft'
-                CHECK (status IN ('draft', 'pending', 'returned', 'published', 'unpublished')),
+                CHECK (status IN ('draft', 'pending', 'returned', 'scheduled', 'published', 'unpublished')),
   featured      INTEGER NOT NULL DEFAULT 0,
   published_at  BIGINT,
   created_at    BIGINT NOT NULL,
