@@ -17,6 +17,7 @@
 #include "db/migrate.h"
 #include "http/server.h"
 #include "media/media.h"
+#include "news/editorial.h"
 #include "news/news.h"
 #include <sodium.h>
 
@@ -184,9 +185,10 @@ static db_t *serve_worker_db(void)
 
 static volatile int serve_running = 1;
 
-/* Background duties of a server, on their own connection: notice changes other processes committed
- * (a command-line import, another tool) within a second and drop the page cache; write the counted page
- * views every five seconds, and once more at shutdown. */
+/* Background duties of a server, on their own connection: publish scheduled articles when their minute
+ * comes (checked every second); notice changes other processes committed (a command-line import, another
+ * tool) within a second and drop the page cache; write the counted page views every five seconds, and once
+ * more at shutdown. */
 static void *serve_ticker(void *arg)
 {
 	db_t *db = serve_worker_db();
@@ -194,6 +196,8 @@ static void *serve_ticker(void *arg)
 	for (int tick = 1;; tick++) {
 		usleep(200 * 1000);
 		int stop = !__atomic_load_n(&serve_running, __ATOMIC_ACQUIRE);
+		if (tick % 5 == 0 && editorial_publish_due(db) < 0)
+			log_msg(LOG_WARN, NULL, "cannot publish scheduled articles: %s", db_errmsg(db));
 		if (tick % 5 == 0 || stop) {
 			long long v = db_data_version(db);
 			if (v != version) {
@@ -268,6 +272,10 @@ static int cmd_serve(int argc, char **argv)
 	if (app_load(&err) < 0)
 		goto bad;
 	app_snapshot_site(db);
+	/* what fell due while the server was down goes out now, before the first reader arrives */
+	int due = editorial_publish_due(db);
+	if (due > 0)
+		log_msg(LOG_INFO, NULL, "published %d scheduled article(s) that fell due while the server was down", due);
 	db_close(db);
 
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -524,6 +532,7 @@ out:
 
 int main(int argc, char **argv)
 {
+	db_global_init();
 	if (argc < 2) {
 		usage_main(stderr);
 		return 2;

@@ -34,7 +34,8 @@ const auth_user_t *admin_require(http_request_t *req, http_response_t *res, perm
 			/* come back here after signing in */
 			buf_t next;
 			buf_init(&next, 4096);
-			buf_append_url(&next, req->raw_path, strlen(req->raw_path));
+			const char *here = *req->query ? arena_printf(req->arena, "%s?%s", req->raw_path, req->query) : req->raw_path;
+			buf_append_url(&next, here, strlen(here));
 			res->headers[res->nheaders - 1].value =
 				arena_printf(req->arena, "%s?next=%s", auth_login_url(req), buf_cstr(&next));
 			buf_release(&next);

@@ -154,17 +154,27 @@ static json_t *app_menu(http_request_t *req)
 	return menu;
 }
 
+/* The site's identity in the request's language, from one query: site.<key>.<lang> and the language-less
+ * site.phone / site.email. */
 static json_t *app_site(http_request_t *req)
 {
-	static const char *const keys[] = {"name", "agency", "responsible", "address", "license"};
+	static const char *const keys[] = {"name", "agency", "responsible", "address", "license", "phone", "email"};
 	json_t *site = json_object();
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		char k[64];
-		snprintf(k, sizeof(k), "site.%s.%s", keys[i], req->lang);
-		json_object_set_new(site, keys[i], json_string(app_setting(req, k, "")));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		json_object_set_new(site, keys[i], json_string(""));
+	db_stmt_t *st = db_prepare(req->db, "SELECT key, value FROM settings WHERE key LIKE 'site.%'");
+	size_t ll = strlen(req->lang);
+	while (st && db_step(st) == DB_ROW) {
+		const char *k = db_col_text(st, 0) + 5, *dot = strchr(k, '.');
+		size_t kl = dot ? (size_t)(dot - k) : strlen(k);
+		if (dot && (strlen(dot + 1) != ll || strcmp(dot + 1, req->lang) != 0))
+			continue; /* another language's value */
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strlen(keys[i]) == kl && strncmp(keys[i], k, kl) == 0)
+				json_object_set_new(site, keys[i], json_string(db_col_text(st, 1)));
 	}
-	json_object_set_new(site, "phone", json_string(app_setting(req, "site.phone", "")));
-	json_object_set_new(site, "email", json_string(app_setting(req, "site.email", "")));
+	if (st)
+		db_done(st);
 	return site;
 }
 

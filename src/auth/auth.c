@@ -35,11 +35,17 @@ static void auth_token_hash(const char *token, char out[65])
 	auth_hex(h, sizeof(h), out);
 }
 
-static const char *auth_token_from(const http_request_t *req)
+/* The credential of the request and the kind of session it may name: an API token travels only in the
+ * Authorization header and a web session only in its cookie, so a cookie (which a browser attaches to
+ * cross-site requests) can never carry a token exempt from CSRF checks. */
+static const char *auth_token_from(const http_request_t *req, const char **kind)
 {
 	const char *authz = http_header(req, "authorization");
-	if (authz && strncasecmp(authz, "Bearer ", 7) == 0)
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+		*kind = "api";
 		return authz + 7;
+	}
+	*kind = "web";
 	return http_cookie(req, auth_cookie_name(req));
 }
 
@@ -55,7 +61,8 @@ static const auth_user_t *auth_lookup(http_request_t *req, int allow_partial)
 	if (req->auth)
 		return req->auth == &none ? NULL : auth_user_partial_check(req->auth, allow_partial);
 	req->auth = &none;
-	const char *token = auth_token_from(req);
+	const char *kind;
+	const char *token = auth_token_from(req, &kind);
 	if (!token || strlen(token) != 64 || !req->db)
 		return NULL;
 	char hash[65];
@@ -71,6 +78,10 @@ static const auth_user_t *auth_lookup(http_request_t *req, int allow_partial)
 	long long now = auth_clock(), sid = db_col_int(st, 0);
 	long long created = db_col_int(st, 5), seen = db_col_int(st, 6);
 	int api = strcmp(db_col_text(st, 2), "api") == 0;
+	if (strcmp(db_col_text(st, 2), kind) != 0) { /* a token on the wrong channel is no credential */
+		db_done(st);
+		return NULL;
+	}
 	/* API tokens have no idle timeout (scripts run rarely) but the same absolute lifetime */
 	int expired = db_col_int(st, 10) || now - created > AUTH_ABSOLUTE_TIMEOUT || (!api && now - seen > auth_idle_timeout);
 	auth_user_t *u = arena_alloc(req->arena, sizeof(*u));

@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "auth/password.h"
 #include "auth/routes.h"
+#include "auth/totp.h"
 #include "core/log.h"
 #include "db/db.h"
 
@@ -114,12 +115,38 @@ auth_check_t auth_check_password(http_request_t *req, const char *login, const c
 
 /* ---- pages ----------------------------------------------------------------------------------------- */
 
+int auth_local_path(const char *p)
+{
+	/* only a path on this site, in plain printable ASCII: no "//host", no "/\\host", no CR/LF or tabs that a
+	 * browser would drop to turn it into another site's address */
+	if (!p || p[0] != '/' || p[1] == '/' || p[1] == '\\')
+		return 0;
+	for (const char *c = p; *c; c++)
+		if (*c < 0x21 || *c > 0x7e || *c == '\\')
+			return 0;
+	return strlen(p) < 2048;
+}
+
+static const char *auth_urlenc(http_request_t *req, const char *s)
+{
+	buf_t b;
+	buf_init(&b, 8192);
+	buf_append_url(&b, s, strlen(s));
+	const char *out = arena_strdup(req->arena, buf_cstr(&b));
+	buf_release(&b);
+	return out;
+}
+
 static void login_render(http_request_t *req, http_response_t *res, const char *login, const char *error, int status)
 {
 	json_t *ctx = app_page_ctx(req, app_t_(req, "Sign in"));
 	json_object_set_new(ctx, "staff_css", json_string(app.staff_css_url));
-	json_object_set_new(ctx, "form", json_pack("{s:s, s:s, s:s}", "action", auth_login_url(req), "login", login ? login : "",
-						   "csrf", auth_login_csrf_issue(req, res)));
+	const char *next = http_query(req, "next");
+	if (!next && strcmp(req->method, "POST") == 0)
+		next = form_get(form_parse(req), "next");
+	json_object_set_new(ctx, "form", json_pack("{s:s, s:s, s:s, s:s}", "action", auth_login_url(req), "login", login ? login : "",
+						   "csrf", auth_login_csrf_issue(req, res), "next",
+						   auth_local_path(next) ? next : ""));
 	if (error)
 		json_object_set_new(ctx, "error", json_string(app_t_(req, error)));
 	res->cache_ttl = -1;
@@ -165,18 +192,22 @@ static void login_post(http_request_t *req, http_response_t *res)
 		app_error(req, res, 500);
 		return;
 	}
+	if (!totp && totp_required(req, uid)) /* the site requires admins to use a second factor: set it up now */
+		totp = 1;
+	const char *next = form_get(form, "next");
+	if (!auth_local_path(next))
+		next = NULL;
 	if (!auth_session_start(req, res, uid, "web", totp)) {
 		app_error(req, res, 500);
 		return;
 	}
 	if (totp) { /* the password was right; the session is good only for the code page until then */
-		http_redirect(res, 303, auth_totp_url(req));
+		http_redirect(res, 303, next ? arena_printf(req->arena, "%s?next=%s", auth_totp_url(req), auth_urlenc(req, next))
+					     : auth_totp_url(req));
 		return;
 	}
 	audit_log(req, login, "login", "user", uid, NULL);
-	const char *next = form_get(form, "next");
-	/* only a local path: never an open redirect */
-	http_redirect(res, 303, next && next[0] == '/' && next[1] != '/' && next[1] != '\\' ? next : admin_url(req, ""));
+	http_redirect(res, 303, next ? next : admin_url(req, ""));
 }
 
 static void logout_post(http_request_t *req, http_response_t *res)

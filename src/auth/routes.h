@@ -18,6 +18,8 @@ typedef enum auth_check {
  * AUTH_OK *user_id and *totp (whether a second factor is due) are set. */
 auth_check_t auth_check_password(http_request_t *req, const char *login, const char *password, long long *user_id,
 				 int *totp, long long *retry_after);
+/* Whether p is a safe place to send a browser after signing in: a path on this site, printable ASCII only. */
+int auth_local_path(const char *p);
 /* The login page URL in the request's language. */
 const char *auth_login_url(const http_request_t *req);
 /* The URL of the second-factor page in the request's language. */

@@ -10,6 +10,8 @@ typedef struct db_stmt db_stmt_t;
 
 enum { DB_DONE = 0, DB_ROW = 1, DB_ERROR = -1 };
 
+/* Process-wide set-up, before the first connection opens. */
+void db_global_init(void);
 /* Opens (creating when create is set) the SQLite database at path, in WAL mode with foreign keys on.
  * Returns NULL and a malloc'd message in *err on failure. */
 db_t *db_open(const char *path, int create, char **err);

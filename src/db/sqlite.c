@@ -12,7 +12,7 @@
 struct db_stmt {
 	sqlite3_stmt *st;
 	db_t *db;
-	const char *sql; /* the caller's pointer: usually a literal, compared first by address */
+	unsigned long hash; /* of the SQL text: compared first, then the text itself */
 	char *sql_copy;
 };
 
@@ -73,8 +73,11 @@ void db_close(db_t *db)
 
 db_stmt_t *db_prepare(db_t *db, const char *sql)
 {
+	unsigned long h = 5381;
+	for (const char *c = sql; *c; c++)
+		h = h * 33 + (unsigned char)*c;
 	for (int i = 0; i < db->ncache; i++)
-		if (db->cache[i].sql == sql || strcmp(db->cache[i].sql_copy, sql) == 0)
+		if (db->cache[i].hash == h && strcmp(db->cache[i].sql_copy, sql) == 0)
 			return &db->cache[i];
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
@@ -88,7 +91,7 @@ db_stmt_t *db_prepare(db_t *db, const char *sql)
 	db_stmt_t *s = &db->cache[db->ncache++];
 	s->st = st;
 	s->db = db;
-	s->sql = sql;
+	s->hash = h;
 	s->sql_copy = strdup(sql);
 	return s;
 }
@@ -243,4 +246,10 @@ const char *db_path(db_t *db)
 long long db_data_version(db_t *db)
 {
 	return db_int(db, "PRAGMA data_version", "", -1);
+}
+
+void db_global_init(void)
+{
+	/* SQLite's memory statistics take a global lock on every allocation, which the workers would fight over */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }

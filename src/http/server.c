@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -70,6 +71,10 @@ struct srv_thread {
 	int connections;
 	int stopping;
 	uint64_t stop_at_ms;
+	buf_t log;             /* access log lines not yet written */
+	uint64_t log_flushed_ms;
+	long long stamp_sec;   /* the second stamp[] was formatted for */
+	char stamp[24];
 };
 
 static const http_server_opts_t *srv_opts;
@@ -77,8 +82,7 @@ static h2o_globalconf_t srv_config;
 static srv_thread_t srv_threads[SRV_MAX_THREADS];
 static int srv_nthreads;
 static volatile sig_atomic_t srv_stop;
-static FILE *srv_access;
-static pthread_mutex_t srv_access_lock = PTHREAD_MUTEX_INITIALIZER;
+static int srv_access_fd = -1;
 static const char srv_csp[] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
 			      "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
@@ -145,9 +149,11 @@ static void *pool_main(void *arg)
 		/* compressing and hashing here keeps that work off the loops */
 		if (job->hres.status == 200 && job->hres.body.len > 0)
 			http_etag(job->hres.body.data, job->hres.body.len, job->etag);
-		if ((job->accepts_gzip || job->hres.cache_ttl > 0) && job->hres.body.len > 512 &&
-		    http_compressible(job->hres.content_type))
-			http_gzip(job->hres.body.data, job->hres.body.len, &job->gz, &job->gzlen);
+		/* a page for the cache is compressed well once for all its readers; a page for one client who
+		 * asked for gzip is compressed fast; nobody else's time goes into compression */
+		int for_cache = job->hres.cache_ttl > 0 && job->hres.status == 200 && job->cache_key;
+		if ((job->accepts_gzip || for_cache) && job->hres.body.len > 512 && http_compressible(job->hres.content_type))
+			http_gzip(job->hres.body.data, job->hres.body.len, for_cache ? 6 : 1, &job->gz, &job->gzlen);
 		h2o_multithread_send_message(&job->thread->replies, &job->msg);
 	}
 	db_close(db);
@@ -168,6 +174,25 @@ static void srv_security_headers(h2o_req_t *req)
 		h2o_add_header(p, h, H2O_TOKEN_STRICT_TRANSPORT_SECURITY, NULL, H2O_STRLIT("max-age=31536000"));
 }
 
+static srv_thread_t *srv_thread_of(h2o_req_t *req)
+{
+	for (int i = 0; i < srv_nthreads; i++)
+		if (&srv_threads[i].ctx == req->conn->ctx)
+			return &srv_threads[i];
+	return &srv_threads[0];
+}
+
+/* Writes a loop's buffered access log lines: one write(2) per batch, no lock (O_APPEND keeps batches whole). */
+static void srv_log_flush(srv_thread_t *t)
+{
+	if (t->log.len && srv_access_fd >= 0) {
+		ssize_t w = write(srv_access_fd, t->log.data, t->log.len);
+		(void)w;
+	}
+	buf_reset(&t->log);
+	t->log_flushed_ms = srv_now_ms();
+}
+
 /* The client's numeric address into out (NI_MAXHOST bytes: getnameinfo may use all of it), "-" when unknown. */
 static void srv_peer(h2o_req_t *req, char *out)
 {
@@ -179,13 +204,20 @@ static void srv_peer(h2o_req_t *req, char *out)
 	out[n] = '\0';
 }
 
+/* Appends the request's line to its loop's access log buffer, written in batches of 32 KB or every second
+ * (as nginx's "buffer=… flush=1s"): a cache hit must not cost a system call and a shared lock. */
 static void srv_access_log(h2o_req_t *req, const char *rid, int status, size_t bytes, uint64_t start_ms,
 			   const char *how)
 {
-	if (!srv_access)
+	if (srv_access_fd < 0)
 		return;
-	char stamp[24], peer[NI_MAXHOST];
-	log_utc_stamp(stamp, (long long)time(NULL));
+	srv_thread_t *t = srv_thread_of(req);
+	long long now = (long long)time(NULL);
+	if (now != t->stamp_sec) {
+		log_utc_stamp(t->stamp, now);
+		t->stamp_sec = now;
+	}
+	char peer[NI_MAXHOST];
 	srv_peer(req, peer);
 	/* the path is user input: print it with non-printing bytes and quotes replaced */
 	char path[512];
@@ -195,11 +227,13 @@ static void srv_access_log(h2o_req_t *req, const char *rid, int status, size_t b
 		path[i] = c < 0x21 || c == 0x7f || c == '"' ? '?' : (char)c;
 	}
 	path[n] = '\0';
-	pthread_mutex_lock(&srv_access_lock);
-	fprintf(srv_access, "%s %s %s \"%.*s %s HTTP/%d.%d\" %d %zu %llums %s\n", stamp, rid, peer,
-		(int)(req->input.method.len > 16 ? 16 : req->input.method.len), req->input.method.base, path,
-		req->version >> 8, req->version & 0xff, status, bytes, (unsigned long long)(srv_now_ms() - start_ms), how);
-	pthread_mutex_unlock(&srv_access_lock);
+	if (!t->log.max)
+		buf_init(&t->log, 1 << 20);
+	buf_appendf(&t->log, "%s %s %s \"%.*s %s HTTP/%d.%d\" %d %zu %llums %s\n", t->stamp, rid, peer,
+		    (int)(req->input.method.len > 16 ? 16 : req->input.method.len), req->input.method.base, path,
+		    req->version >> 8, req->version & 0xff, status, bytes, (unsigned long long)(srv_now_ms() - start_ms), how);
+	if (t->log.len >= 32768 || t->log.overflow)
+		srv_log_flush(t);
 }
 
 static int srv_etag_matches(h2o_req_t *req, const char *etag)
@@ -413,10 +447,7 @@ static void srv_dispatch(h2o_req_t *req, srv_reqtie_t *tie, const char *key, siz
 
 static int srv_on_req(h2o_handler_t *self, h2o_req_t *req)
 {
-	srv_thread_t *t = &srv_threads[0];
-	for (int i = 0; i < srv_nthreads; i++)
-		if (&srv_threads[i].ctx == req->conn->ctx)
-			t = &srv_threads[i];
+	srv_thread_t *t = srv_thread_of(req);
 	srv_reqtie_t *tie = h2o_mem_alloc_shared(&req->pool, sizeof(*tie), srv_reqtie_dispose);
 	memset(tie, 0, sizeof(*tie));
 	tie->thread = t;
@@ -522,10 +553,7 @@ static void srv_media_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **
 	static const char csp[] = "default-src 'none'; sandbox; base-uri 'none'; frame-ancestors 'none'";
 	h2o_headers_t *h = &req->res.headers;
 	h2o_mem_pool_t *p = &req->pool;
-	srv_thread_t *t = &srv_threads[0];
-	for (int i = 0; i < srv_nthreads; i++)
-		if (&srv_threads[i].ctx == req->conn->ctx)
-			t = &srv_threads[i];
+	srv_thread_t *t = srv_thread_of(req);
 	char *rid = h2o_mem_alloc_pool(p, 24);
 	snprintf(rid, 24, "%x-%llx", t->idx, ++t->seq);
 	h2o_add_header_by_str(p, h, H2O_STRLIT("x-request-id"), 0, NULL, rid, strlen(rid));
@@ -582,6 +610,8 @@ static void *srv_thread_main(void *arg)
 	}
 	for (;;) {
 		h2o_evloop_run(t->ctx.loop, 100);
+		if (t->log.len && srv_now_ms() - t->log_flushed_ms >= 1000)
+			srv_log_flush(t);
 		if (srv_stop && !t->stopping) {
 			t->stopping = 1;
 			t->stop_at_ms = srv_now_ms() + 10000;
@@ -594,6 +624,8 @@ static void *srv_thread_main(void *arg)
 		if (t->stopping && (t->inflight == 0 || srv_now_ms() > t->stop_at_ms))
 			break;
 	}
+	srv_log_flush(t);
+	buf_release(&t->log);
 	return NULL;
 }
 
@@ -757,12 +789,12 @@ int http_serve(const http_server_opts_t *o, char **err)
 		return -1;
 
 	if (o->access_log) {
-		srv_access = strcmp(o->access_log, "-") == 0 ? stdout : fopen(o->access_log, "a");
-		if (!srv_access) {
+		srv_access_fd = strcmp(o->access_log, "-") == 0 ? STDOUT_FILENO
+								 : open(o->access_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		if (srv_access_fd < 0) {
 			*err = srv_errf("cannot open access log %s: %s", o->access_log, strerror(errno));
 			return -1;
 		}
-		setvbuf(srv_access, NULL, _IOLBF, 0);
 	}
 	http_cache_init(o->page_cache_bytes);
 
@@ -793,8 +825,8 @@ int http_serve(const http_server_opts_t *o, char **err)
 	for (int i = 0; i < nw; i++)
 		pthread_join(pool_tids[i], NULL);
 	free(pool_tids);
-	if (srv_access && srv_access != stdout)
-		fclose(srv_access);
+	if (srv_access_fd > STDOUT_FILENO)
+		close(srv_access_fd);
 	log_msg(LOG_INFO, NULL, "stopped");
 	return 0;
 }

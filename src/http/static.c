@@ -63,7 +63,7 @@ static int static_add(const char *path, const char *name, char **err)
 	f->url = malloc(cap);
 	snprintf(f->url, cap, "/static/%.*s.%.8llx%s", (int)stem, name,
 		 (unsigned long long)(http_hash64(f->body, f->len) >> 32), name + stem);
-	if (http_compressible(f->ctype) && http_gzip(f->body, f->len, &f->gz, &f->gzlen) == 0 && f->gzlen >= f->len) {
+	if (http_compressible(f->ctype) && http_gzip(f->body, f->len, 9, &f->gz, &f->gzlen) == 0 && f->gzlen >= f->len) {
 		free(f->gz); /* not worth it */
 		f->gz = NULL;
 	}

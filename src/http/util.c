@@ -10,12 +10,12 @@
 #include "core/utf8.h"
 #include "http/http.h"
 
-int http_gzip(const char *p, size_t n, char **out, size_t *outlen)
+int http_gzip(const char *p, size_t n, int level, char **out, size_t *outlen)
 {
 	z_stream z;
 	memset(&z, 0, sizeof(z));
-	/* 31 = 15-bit window + gzip wrapper; level 6 is zlib's default balance of size and speed */
-	if (deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	/* 31 = 15-bit window + gzip wrapper */
+	if (deflateInit2(&z, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
 	size_t cap = deflateBound(&z, n);
 	char *buf = malloc(cap);
@@ -40,12 +40,22 @@ int http_gzip(const char *p, size_t n, char **out, size_t *outlen)
 
 uint64_t http_hash64(const void *p, size_t n)
 {
+	/* FNV-1a over 8-byte words with a final mix: good enough to notice a changed page, and about eight
+	 * times faster than byte-at-a-time over a 20 KB body */
 	const unsigned char *s = p;
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a: fast and good enough for change detection */
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 1099511628211ULL;
+	uint64_t h = 1469598103934665603ULL ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 1099511628211ULL;
+		h ^= h >> 29;
 	}
+	for (; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -175,6 +185,9 @@ long long http_query_int(const http_request_t *req, const char *name, long long 
 
 void http_add_header(http_response_t *res, const char *name, const char *value)
 {
+	/* a CR or LF in a value would let whoever chose it add headers of their own: drop the header */
+	if (!value || strpbrk(value, "\r\n"))
+		return;
 	if (res->nheaders < HTTP_MAX_RESP_HEADERS) {
 		res->headers[res->nheaders].name = name;
 		res->headers[res->nheaders].value = value;

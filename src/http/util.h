@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Gzips n bytes into a malloc'd buffer.  Returns 0, or -1 (nothing allocated). */
-int http_gzip(const char *p, size_t n, char **out, size_t *outlen);
+/* Gzips n bytes at zlib level (1 fast … 9 small) into a malloc'd buffer.  0, or -1 (nothing allocated). */
+int http_gzip(const char *p, size_t n, int level, char **out, size_t *outlen);
 uint64_t http_hash64(const void *p, size_t n);
 /* Writes a quoted strong ETag for the bytes into out (at least 20 bytes). */
 void http_etag(const void *p, size_t n, char *out);
