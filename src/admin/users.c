@@ -715,7 +715,7 @@ static int profile_check_password(http_request_t *req, const auth_user_t *me, co
 {
 	long long now = auth_clock();
 	const char *key = arena_printf(req->arena, "p:%lld", me->id);
-	if ((*wait = totp_throttle_wait(req->db, key, now)) > 0)
+	if ((*wait = throttle_wait(req->db, key, now)) > 0)
 		return -1;
 	char hash[PASSWORD_HASH_MAX] = "";
 	db_stmt_t *st = db_prepare(req->db, "SELECT password_hash FROM users WHERE id = ?");
@@ -725,9 +725,9 @@ static int profile_check_password(http_request_t *req, const auth_user_t *me, co
 		db_done(st);
 	int ok = hash[0] && pw && strlen(pw) <= USERS_PW_MAX && password_verify(hash, pw);
 	if (ok) {
-		totp_throttle_clear(req->db, key);
+		throttle_clear(req->db, key);
 	} else {
-		totp_throttle_fail(req->db, key, now);
+		throttle_fail(req->db, key, THROTTLE_ACCOUNT_FREE, now);
 		audit_log(req, NULL, "user.password_check_failed", "user", me->id, NULL);
 	}
 	return ok;
@@ -819,7 +819,7 @@ static void profile_2fa_confirm(http_request_t *req, http_response_t *res)
 		return;
 	long long now = auth_clock();
 	const char *key = arena_printf(req->arena, "t:%lld", me->id);
-	long long wait = totp_throttle_wait(req->db, key, now);
+	long long wait = throttle_wait(req->db, key, now);
 	if (wait > 0) {
 		http_add_header(res, "retry-after", arena_printf(req->arena, "%lld", wait));
 		app_error(req, res, 429);
@@ -832,11 +832,11 @@ static void profile_2fa_confirm(http_request_t *req, http_response_t *res)
 		return;
 	}
 	if (r == 0) {
-		totp_throttle_fail(req->db, key, now);
+		throttle_fail(req->db, key, THROTTLE_ACCOUNT_FREE, now);
 		http_redirect(res, 303, arena_printf(req->arena, "%s?error=code", admin_url(req, "/profile/2fa")));
 		return;
 	}
-	totp_throttle_clear(req->db, key);
+	throttle_clear(req->db, key);
 	audit_log(req, NULL, "user.2fa_enable", "user", me->id, NULL);
 	admin_flash(req, res, "Two-factor sign-in is on. From now on you will be asked for a code after your password.");
 	http_redirect(res, 303, admin_url(req, "/profile"));

@@ -192,7 +192,7 @@ static void api_session_post(http_request_t *req, http_response_t *res)
 	}
 	if (totp) {
 		const char *tkey = arena_printf(req->arena, "t:%lld", uid);
-		long long now = auth_clock(), wait = totp_throttle_wait(req->db, tkey, now);
+		long long now = auth_clock(), wait = throttle_wait(req->db, tkey, now);
 		if (wait > 0) {
 			http_add_header(res, "retry-after", arena_printf(req->arena, "%lld", wait));
 			api_error(res, 429, "throttled", "Too many wrong codes; wait and try again.");
@@ -200,12 +200,12 @@ static void api_session_post(http_request_t *req, http_response_t *res)
 		}
 		if (!code || !totp_verify_user(req->db, uid, code, now)) {
 			if (code)
-				totp_throttle_fail(req->db, tkey, now);
+				throttle_fail(req->db, tkey, THROTTLE_ACCOUNT_FREE, now);
 			audit_log(req, login, code ? "login.2fa_failed" : "login.2fa_required", "user", uid, "api");
 			api_error(res, 401, code ? "invalid_code" : "code_required", "This account needs its two-factor code in \"code\".");
 			return;
 		}
-		totp_throttle_clear(req->db, tkey);
+		throttle_clear(req->db, tkey);
 	}
 	const char *token = auth_session_start(req, res, uid, "api", 0);
 	if (!token) {

@@ -74,6 +74,16 @@ typedef enum perm {
 int perm_allows(const auth_user_t *u, perm_t p, long long author_id, const char *status);
 const char *perm_name(perm_t p);
 
+/* ---- throttling of guesses (auth/throttle.c) ---- */
+#define THROTTLE_ACCOUNT_FREE 5  /* failures an account (or a code) may have in a window before waits begin */
+#define THROTTLE_ADDRESS_FREE 20 /* failures from one address, over many accounts */
+/* Seconds key must still wait before another try, 0 when it may try now. */
+long long throttle_wait(db_t *db, const char *key, long long now);
+/* Counts a failure of key; past free_failures in the window, sets the doubling wait. */
+void throttle_fail(db_t *db, const char *key, int free_failures, long long now);
+/* Forgets key's failures (after a success). */
+void throttle_clear(db_t *db, const char *key);
+
 /* ---- audit log ---- */
 /* Records action by the request's user (or by login when no one is signed in, e.g. a failed login) on an
  * object, with the client's address.  Never fails the caller's work: errors are logged. */

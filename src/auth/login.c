@@ -35,44 +35,7 @@ const char *auth_totp_url(const http_request_t *req)
 	return strcmp(req->lang, "vi") == 0 ? "/dang-nhap/xac-thuc" : arena_printf(req->arena, "%s/login/verify", req->prefix);
 }
 
-/* ---- throttling ------------------------------------------------------------------------------------ */
-
-#define THROTTLE_WINDOW (15 * 60)
-#define THROTTLE_ACCOUNT_FREE 5  /* failures an account may have in a window before waits begin */
-#define THROTTLE_ADDRESS_FREE 20 /* failures from one address (many accounts) before it must wait */
-#define THROTTLE_MAX_WAIT (15 * 60)
-
-/* Seconds key must still wait, 0 when it may try. */
-static long long throttle_wait(db_t *db, const char *key, long long now)
-{
-	long long until = db_int(db, "SELECT blocked_until FROM login_throttle WHERE key = ?", "s", 0, key);
-	return until > now ? until - now : 0;
-}
-
-/* Counts a failure: past the free allowance each further failure doubles the wait (1 min, 2, 4 … 15). */
-static void throttle_fail(db_t *db, const char *key, int free_failures, long long now)
-{
-	long long failures = 0, start = now;
-	db_stmt_t *st = db_prepare(db, "SELECT failures, window_start FROM login_throttle WHERE key = ?");
-	if (st && db_bindf(st, "s", key) == 0 && db_step(st) == DB_ROW && now - db_col_int(st, 1) < THROTTLE_WINDOW) {
-		failures = db_col_int(st, 0);
-		start = db_col_int(st, 1);
-	}
-	if (st)
-		db_done(st);
-	failures++;
-	long long wait = 0;
-	if (failures > free_failures) {
-		long long over = failures - free_failures - 1;
-		wait = over > 4 ? THROTTLE_MAX_WAIT : 60LL << over;
-		if (wait > THROTTLE_MAX_WAIT)
-			wait = THROTTLE_MAX_WAIT;
-	}
-	db_execf(db, "INSERT INTO login_throttle (key, failures, window_start, blocked_until) VALUES (?, ?, ?, ?)"
-		     " ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,"
-		     " blocked_until = excluded.blocked_until",
-		 "siii", key, failures, start, wait ? now + wait : 0LL);
-}
+/* ---- checking a password --------------------------------------------------------------------------- */
 
 auth_check_t auth_check_password(http_request_t *req, const char *login, const char *password, long long *user_id,
 				 int *totp, long long *retry_after)
@@ -107,7 +70,7 @@ auth_check_t auth_check_password(http_request_t *req, const char *login, const c
 		audit_log(req, login, "login.failed", "user", id, disabled && id ? "account disabled" : NULL);
 		return AUTH_BAD;
 	}
-	db_execf(req->db, "DELETE FROM login_throttle WHERE key = ?", "s", akey);
+	throttle_clear(req->db, akey);
 	*user_id = id;
 	*totp = has_totp;
 	return AUTH_OK;

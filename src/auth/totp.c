@@ -295,60 +295,12 @@ int totp_enrol_confirm(http_request_t *req, long long user_id, const char *code)
 	return n < 0 ? -1 : n == 1;
 }
 
-/* ---- throttling (the login form's rule, see login.c) ---------------------------------------------------- */
-
-#define TOTP_THROTTLE_WINDOW (15 * 60)
-#define TOTP_THROTTLE_FREE 5
-#define TOTP_THROTTLE_MAX_WAIT (15 * 60)
-
-long long totp_throttle_wait(db_t *db, const char *key, long long now)
-{
-	long long until = db_int(db, "SELECT blocked_until FROM login_throttle WHERE key = ?", "s", 0, key);
-	return until > now ? until - now : 0;
-}
-
-void totp_throttle_fail(db_t *db, const char *key, long long now)
-{
-	long long failures = 0, start = now;
-	db_stmt_t *st = db_prepare(db, "SELECT failures, window_start FROM login_throttle WHERE key = ?");
-	if (st && db_bindf(st, "s", key) == 0 && db_step(st) == DB_ROW && now - db_col_int(st, 1) < TOTP_THROTTLE_WINDOW) {
-		failures = db_col_int(st, 0);
-		start = db_col_int(st, 1);
-	}
-	if (st)
-		db_done(st);
-	failures++;
-	long long wait = 0;
-	if (failures > TOTP_THROTTLE_FREE) {
-		long long over = failures - TOTP_THROTTLE_FREE - 1;
-		wait = over > 4 ? TOTP_THROTTLE_MAX_WAIT : 60LL << over;
-		if (wait > TOTP_THROTTLE_MAX_WAIT)
-			wait = TOTP_THROTTLE_MAX_WAIT;
-	}
-	db_execf(db, "INSERT INTO login_throttle (key, failures, window_start, blocked_until) VALUES (?, ?, ?, ?)"
-		     " ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,"
-		     " blocked_until = excluded.blocked_until",
-		 "siii", key, failures, start, wait ? now + wait : 0LL);
-}
-
-void totp_throttle_clear(db_t *db, const char *key)
-{
-	db_execf(db, "DELETE FROM login_throttle WHERE key = ?", "s", key);
-}
-
 /* ---- the second-factor page ---------------------------------------------------------------------------- */
 
 /* Where to go after the code: a local path from the login form's "next", else the staff area. */
 static const char *totp_next(http_request_t *req, const char *next)
 {
-	/* a path on this site only: "//host", "/\host" and control characters (browsers drop tabs and line breaks
-	 * from URLs, so "/\t/host" would become "//host"; a CR LF would split the header) never leave here */
-	if (!next || next[0] != '/' || next[1] == '/' || strlen(next) > 2048)
-		return admin_url(req, "");
-	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == '\\')
-			return admin_url(req, "");
-	return next;
+	return auth_local_path(next) ? next : admin_url(req, "");
 }
 
 typedef enum { TOTP_MODE_CODE, TOTP_MODE_START, TOTP_MODE_ENROL } totp_mode_t;
@@ -456,7 +408,7 @@ static void totp_post(http_request_t *req, http_response_t *res)
 	}
 	long long now = auth_clock();
 	const char *key = arena_printf(req->arena, "t:%lld", u->id);
-	long long wait = totp_throttle_wait(req->db, key, now);
+	long long wait = throttle_wait(req->db, key, now);
 	if (wait > 0) {
 		http_add_header(res, "retry-after", arena_printf(req->arena, "%lld", wait));
 		audit_log(req, NULL, "login.2fa_throttled", "user", u->id, NULL);
@@ -465,12 +417,12 @@ static void totp_post(http_request_t *req, http_response_t *res)
 	}
 	int good = mode == TOTP_MODE_CODE ? totp_verify_user(req->db, u->id, code, now) : totp_enrol_confirm(req, u->id, code) == 1;
 	if (!good) {
-		totp_throttle_fail(req->db, key, now);
+		throttle_fail(req->db, key, THROTTLE_ACCOUNT_FREE, now);
 		audit_log(req, NULL, "login.2fa_failed", "user", u->id, NULL);
 		totp_render(req, res, u, mode, next, "The code is wrong or has expired. Enter the current code from your app.", 401);
 		return;
 	}
-	totp_throttle_clear(req->db, key);
+	throttle_clear(req->db, key);
 	if (auth_session_complete(req) < 0) {
 		app_error(req, res, 500);
 		return;

@@ -56,10 +56,5 @@ int totp_enrol_start(http_request_t *req, long long user_id);
  * error. */
 int totp_enrol_confirm(http_request_t *req, long long user_id, const char *code);
 
-/* Throttling of guesses (second-factor codes, the current password on the profile page): the same rule as
- * the login form — 5 failures in 15 minutes are free, then each further failure doubles the wait (1, 2, 4 …
- * 15 min).  key names the account ("t:<id>", "p:<id>"). */
-long long totp_throttle_wait(db_t *db, const char *key, long long now);
-void totp_throttle_fail(db_t *db, const char *key, long long now);
-void totp_throttle_clear(db_t *db, const char *key);
+/* Guesses of codes are throttled with throttle_*() from auth/auth.h, key "t:<user id>". */
 #endif
