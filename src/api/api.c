@@ -2,6 +2,7 @@
  * the staff pages — it calls the same editorial store — with a bearer token from POST /api/v1/session.
  * Errors are {"error": stable code, "message": English text} with a fitting status. */
 #include "api/api.h"
+#include "api/public.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,10 @@ static void api_session_delete(http_request_t *req, http_response_t *res)
 
 static void api_articles_get(http_request_t *req, http_response_t *res)
 {
+	if (api_public_request(req)) { /* no credentials: the public read API (api/public.c) */
+		api_public_articles(req, res);
+		return;
+	}
 	const auth_user_t *u = api_user(req, res);
 	if (!u)
 		return;
@@ -275,6 +280,10 @@ static void api_articles_post(http_request_t *req, http_response_t *res)
 
 static void api_article_get(http_request_t *req, http_response_t *res)
 {
+	if (api_public_request(req)) {
+		api_public_article(req, res);
+		return;
+	}
 	const auth_user_t *u = api_user(req, res);
 	if (u)
 		api_article_send(req, res, u, api_id(req->params[0]), 200);

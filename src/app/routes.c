@@ -5,8 +5,11 @@
 #include "app/app.h"
 #include "admin/admin.h"
 #include "api/api.h"
+#include "api/public.h"
 #include "auth/routes.h"
+#include "news/feeds.h"
 #include "news/news.h"
+#include "search/search.h"
 
 static void app_healthz(http_request_t *req, http_response_t *res);
 
@@ -15,10 +18,13 @@ static const app_route_t app_core_routes[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-/* Every module's table, searched in order. */
+/* Every module's table, searched in order (feed_routes before news_routes: /tin-tuc/rss.xml is a feed,
+ * not an article). */
 static const app_route_t *const app_tables[] = {
-	app_core_routes,     news_routes,         auth_routes,        totp_routes,     admin_routes,
+	app_core_routes,     feed_routes,         news_routes,         auth_routes,        totp_routes,     admin_routes,
 	admin_article_routes, admin_media_routes, admin_user_routes,  admin_site_routes, api_routes,
+	search_routes,
+	api_public_routes,
 };
 
 static void app_healthz(http_request_t *req, http_response_t *res)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "search/query.h"
+
 #define DB_STMT_CACHE 96
 
 struct db_stmt {
@@ -32,6 +34,24 @@ static char *db_strdup_err(const char *a, const char *b)
 	return m;
 }
 
+/* cong_fold(text): the search form of text (search_fold), for the full-text index (006_search.sql).
+ * NULL stays NULL. */
+static void db_fn_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	buf_t out;
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	buf_init(&out, 256u << 20);
+	if (search_fold((const char *)s, (size_t)sqlite3_value_bytes(argv[0]), 0, &out) < 0)
+		sqlite3_result_error_nomem(ctx);
+	else
+		sqlite3_result_text(ctx, buf_cstr(&out), (int)out.len, SQLITE_TRANSIENT);
+	buf_release(&out);
+}
+
 db_t *db_open(const char *path, int create, char **err)
 {
 	db_t *db = calloc(1, sizeof(*db));
@@ -47,6 +67,8 @@ db_t *db_open(const char *path, int create, char **err)
 	db->path = strdup(path);
 	sqlite3_busy_timeout(db->h, 10000);
 	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_create_function(db->h, "cong_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				db_fn_fold, NULL, NULL);
 	if (db_exec_script(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 			       "PRAGMA temp_store=MEMORY;") < 0) {
 		*err = db_strdup_err(path, sqlite3_errmsg(db->h));

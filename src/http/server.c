@@ -471,7 +471,16 @@ static int srv_on_req(h2o_handler_t *self, h2o_req_t *req)
 	}
 	const char *key = NULL;
 	size_t keylen = 0;
-	if (is_get && srv_opts->page_cache) {
+	/* a request with credentials for the API gets an answer made for it: never a shared cached one, and
+	 * its answer is never shared either (public pages are the same for everyone, signed in or not) */
+	int api = pathlen >= 5 && memcmp(req->path.base, "/api/", 5) == 0;
+	int personal = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1) != -1;
+	if (api && !personal) {
+		ssize_t c = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, -1);
+		personal = c != -1 && h2o_strstr(req->headers.entries[c].value.base, req->headers.entries[c].value.len,
+						 H2O_STRLIT("cong=")) != SIZE_MAX;
+	}
+	if (is_get && srv_opts->page_cache && !personal) {
 		key = req->path.base;
 		keylen = req->path.len;
 		http_cache_entry_t *e = http_cache_get(key, keylen, srv_now_ms());
@@ -481,6 +490,9 @@ static int srv_on_req(h2o_handler_t *self, h2o_req_t *req)
 				srv_opts->on_view(e->article_id);
 			srv_access_log(req, tie->rid, 200, e->len, tie->start_ms, "hit");
 			uint64_t now = srv_now_ms();
+			if (api) /* the public API's answers are readable from any site; the entry keeps no headers */
+				h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("access-control-allow-origin"), 0, NULL,
+						      H2O_STRLIT("*"));
 			srv_send(req, 200, e->ctype, e->body, e->len, e->gz, e->gzlen, e->etag,
 				 srv_cache_control(req, e->expires_ms > now ? (int)((e->expires_ms - now) / 1000) + 1 : 1));
 			return 0;

@@ -45,7 +45,9 @@ test('a token comes from the password, and a wrong password or unknown login get
 	assert.equal((await call('POST', '/api/v1/session', { body: 'not json' })).status, 400);
 	const t = await login('bt1');
 	assert.equal((await call('GET', '/api/v1/articles', { token: t })).status, 200);
-	assert.equal((await call('GET', '/api/v1/articles')).status, 401, 'no token, no list');
+	const anon = await call('GET', '/api/v1/articles');
+	assert.equal(anon.status, 200, 'no token: the public list');
+	assert.ok(json(anon).items.every((a) => !('status' in a) || a.status === 'published'), 'the public list shows only published articles');
 	assert.equal((await call('DELETE', '/api/v1/session', { token: t })).status, 204);
 	assert.equal((await call('GET', '/api/v1/articles', { token: t })).status, 401, 'a deleted token is dead');
 	assert.ok(Number(sql(dir, "SELECT count(*) FROM audit_log WHERE action = 'login' AND detail = 'api'")) >= 1);
