@@ -226,3 +226,20 @@ export async function runAxe(page, tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag
 		resultTypes: ['violations'],
 	}), tags);
 }
+
+// Adds a staff user to a portal's data dir with `$CONG_BIN user add` (the password goes on standard input);
+// role is 'admin', 'editor' or 'publisher'.  Resolves when the user exists; rejects with cong's message.
+export function addUser(dataDir, login, role, password, name) {
+	return new Promise((resolve, reject) => {
+		const args = ['user', 'add', '--data', dataDir, '--login', login, '--role', role, '--password-stdin'];
+		if (name)
+			args.push('--name', name);
+		const child = execFile(CONG_BIN, args, { timeout: 30_000 }, (err, stdout, stderr) => {
+			if (err)
+				reject(new Error(`cong user add ${login} failed: ${err.message}\n${stdout}${stderr}`));
+			else
+				resolve();
+		});
+		child.stdin.end(password + '\n');
+	});
+}
