@@ -1,8 +1,10 @@
 /* feeds: RSS 2.0 and Atom feeds, sitemap.xml (and its index), robots.txt, the HTML site map and the
  * JSON-LD of article pages.  URLs (vi / en, zh):
  *   /rss.xml  /atom.xml                                   the language's latest articles
- *   /tin-tuc/rss.xml … (/en/news/rss.xml)                  the same, for the "all news" list page
- *   /chuyen-muc/<slug>/rss.xml  /chuyen-muc/<slug>/atom.xml  (/en/category/<slug>/rss.xml …)  a category
+ *   <list page>/feed/rss.xml, <list page>/feed/atom.xml   a list page's feed: /tin-tuc/feed/rss.xml (the same
+ *       articles as /rss.xml), /chuyen-muc/<slug>/feed/atom.xml, /en/category/<slug>/feed/rss.xml …
+ *       Two segments, so that a page's head can link "{{url}}/feed/rss.xml" for whichever list it shows
+ *       without the link looking like an article (/tin-tuc/<slug>).
  *   /sitemap.xml  /sitemap-<n>.xml  /robots.txt          one for the whole site, at the root
  *   /so-do-cong  (/en/sitemap, /zh/sitemap)               the HTML site map
  * Feeds and sitemaps are cacheable like pages (the page cache drops them when content changes). */
@@ -17,6 +19,8 @@
 #include "news/news.h"
 
 #define VISIBLE " a.status = 'published' AND a.published_at <= ?"
+/* The later of publication and last change; CASE, not max(a, b), which PostgreSQL spells greatest(). */
+#define CHANGED " CASE WHEN a.updated_at > a.published_at THEN a.updated_at ELSE a.published_at END"
 #define IN_CATEGORY " AND (a.category_id = ? OR a.category_id IN (SELECT id FROM categories WHERE parent_id = ?))"
 
 static void feeds_rss(http_request_t *req, http_response_t *res);
@@ -29,14 +33,14 @@ static void feeds_sitemap_page(http_request_t *req, http_response_t *res);
 const app_route_t feed_routes[] = {
 	{"GET", "vi en zh", "/rss.xml", feeds_rss},
 	{"GET", "vi en zh", "/atom.xml", feeds_atom},
-	{"GET", "vi", "/tin-tuc/rss.xml", feeds_rss},
-	{"GET", "vi", "/tin-tuc/atom.xml", feeds_atom},
-	{"GET", "en zh", "/news/rss.xml", feeds_rss},
-	{"GET", "en zh", "/news/atom.xml", feeds_atom},
-	{"GET", "vi", "/chuyen-muc/*/rss.xml", feeds_rss},
-	{"GET", "vi", "/chuyen-muc/*/atom.xml", feeds_atom},
-	{"GET", "en zh", "/category/*/rss.xml", feeds_rss},
-	{"GET", "en zh", "/category/*/atom.xml", feeds_atom},
+	{"GET", "vi", "/tin-tuc/feed/rss.xml", feeds_rss},
+	{"GET", "vi", "/tin-tuc/feed/atom.xml", feeds_atom},
+	{"GET", "en zh", "/news/feed/rss.xml", feeds_rss},
+	{"GET", "en zh", "/news/feed/atom.xml", feeds_atom},
+	{"GET", "vi", "/chuyen-muc/*/feed/rss.xml", feeds_rss},
+	{"GET", "vi", "/chuyen-muc/*/feed/atom.xml", feeds_atom},
+	{"GET", "en zh", "/category/*/feed/rss.xml", feeds_rss},
+	{"GET", "en zh", "/category/*/feed/atom.xml", feeds_atom},
 	{"GET", "vi", "/sitemap.xml", feeds_sitemap},
 	{"GET", "vi", "/sitemap-*", feeds_sitemap_part},
 	{"GET", "vi", "/robots.txt", feeds_robots},
@@ -139,12 +143,12 @@ static int feeds_feed_info(http_request_t *req, feeds_feed_t *f, const char *fil
 			f->subtitle = arena_strdup(req->arena, db_col_text(st, 2));
 		const char *path = news_url(req->arena, req->lang, 'c', db_col_text(st, 3));
 		f->page = arena_printf(req->arena, "%s%s", base, path);
-		f->self = arena_printf(req->arena, "%s%s/%s", base, path, file);
+		f->self = arena_printf(req->arena, "%s%s/feed/%s", base, path, file);
 		db_done(st);
 	} else {
 		f->title = site;
 		f->page = arena_printf(req->arena, "%s%s/", base, req->prefix);
-		/* the feed's own address as asked (/rss.xml or its /tin-tuc/rss.xml alias) */
+		/* the feed's own address as asked (/rss.xml or /tin-tuc/feed/rss.xml) */
 		f->self = arena_printf(req->arena, "%s%s", base, req->raw_path);
 	}
 	return 0;
@@ -179,9 +183,9 @@ static db_stmt_t *feeds_items(http_request_t *req, const feeds_feed_t *f)
 static long long feeds_newest(http_request_t *req, const feeds_feed_t *f)
 {
 	if (f->category)
-		return db_int(req->db, "SELECT max(max(a.published_at, a.updated_at)) FROM articles a WHERE a.lang = ? AND" VISIBLE IN_CATEGORY,
+		return db_int(req->db, "SELECT max(" CHANGED ") FROM articles a WHERE a.lang = ? AND" VISIBLE IN_CATEGORY,
 			      "siii", 0, req->lang, feeds_now(), f->category, f->category);
-	return db_int(req->db, "SELECT max(max(a.published_at, a.updated_at)) FROM articles a WHERE a.lang = ? AND" VISIBLE,
+	return db_int(req->db, "SELECT max(" CHANGED ") FROM articles a WHERE a.lang = ? AND" VISIBLE,
 		      "si", 0, req->lang, feeds_now());
 }
 
@@ -462,7 +466,7 @@ static long long feeds_article_count(http_request_t *req)
 static long long feeds_article_write(http_request_t *req, buf_t *b, long long off, long long lim)
 {
 	long long now = feeds_now();
-	db_stmt_t *st = db_prepare(req->db, "SELECT a.id, a.lang, a.slug, max(a.published_at, a.updated_at), coalesce(a.group_id, 0)"
+	db_stmt_t *st = db_prepare(req->db, "SELECT a.id, a.lang, a.slug," CHANGED ", coalesce(a.group_id, 0)"
 					    " FROM articles a WHERE" VISIBLE " ORDER BY a.id LIMIT ? OFFSET ?");
 	if (!st || db_bindf(st, "iii", now, lim, off) < 0) {
 		if (st)
@@ -545,10 +549,19 @@ static long long feeds_sitemap_size(http_request_t *req)
 	return s && *end == '\0' && n >= 1 && n <= FEEDS_SITEMAP_MAX ? n : FEEDS_SITEMAP_MAX;
 }
 
+/* A full part (50,000 URLs with their alternates) is larger than a page's buffer cap: allow what the
+ * sitemaps.org protocol allows for one file. */
+static void feeds_sitemap_buffer(http_response_t *res)
+{
+	buf_release(&res->body);
+	buf_init(&res->body, FEEDS_SITEMAP_BYTES);
+}
+
 static void feeds_sitemap(http_request_t *req, http_response_t *res)
 {
 	long long size = feeds_sitemap_size(req), total = feeds_sitemap_count(req);
 	buf_t *b = &res->body;
+	feeds_sitemap_buffer(res);
 	if (total <= size) {
 		if (feeds_sitemap_urlset(req, b, 1, size) < 0) {
 			app_error(req, res, 500);
@@ -580,6 +593,7 @@ static void feeds_sitemap_part(http_request_t *req, http_response_t *res)
 		app_error(req, res, 404);
 		return;
 	}
+	feeds_sitemap_buffer(res);
 	if (feeds_sitemap_urlset(req, &res->body, n, size) < 0) {
 		app_error(req, res, 500);
 		return;

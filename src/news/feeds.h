@@ -11,6 +11,8 @@
 
 /* The sitemaps.org limit of URLs per file; the setting "sitemap.page_size" (hidden, for tests) lowers it. */
 #define FEEDS_SITEMAP_MAX 50000
+/* The protocol's limit on one sitemap file, uncompressed. */
+#define FEEDS_SITEMAP_BYTES (50u << 20)
 /* Articles per feed. */
 #define FEEDS_ITEMS 30
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "news/feeds.h"
 #include "view/md.h"
 
 #define NEWS_PER_PAGE 12
@@ -397,6 +398,7 @@ void news_article(http_request_t *req, http_response_t *res)
 	json_object_set_new(ctx, "article", article);
 	res->article_id = id;
 	news_views_hit(id);
+	feeds_article_meta(req, ctx);
 	app_render(req, res, "news/article", ctx);
 }
 

@@ -98,8 +98,8 @@ describe('RSS and Atom feeds', () => {
 		{ path: '/en/atom.xml', lang: 'en', kind: 'atom' },
 		{ path: '/zh/rss.xml', lang: 'zh', kind: 'rss' },
 		{ path: '/zh/atom.xml', lang: 'zh', kind: 'atom' },
-		{ path: '/tin-tuc/rss.xml', lang: 'vi', kind: 'rss' },
-		{ path: '/en/news/atom.xml', lang: 'en', kind: 'atom' },
+		{ path: '/tin-tuc/feed/rss.xml', lang: 'vi', kind: 'rss' },
+		{ path: '/en/news/feed/atom.xml', lang: 'en', kind: 'atom' },
 	];
 	for (const c of cases) {
 		test(`${c.path} is a valid ${c.kind} feed of the latest ${c.lang} articles`, async () => {
@@ -148,24 +148,24 @@ describe('RSS and Atom feeds', () => {
 				" WHERE c.parent_id IS NULL AND EXISTS (SELECT 1 FROM categories k WHERE k.parent_id = c.id) ORDER BY c.id LIMIT 1",
 		).split('|');
 		for (const kind of ['rss', 'atom']) {
-			const r = await get200(srv, `/chuyen-muc/${slug}/${kind}.xml`);
+			const r = await get200(srv, `/chuyen-muc/${slug}/feed/${kind}.xml`);
 			assert.equal(r.headers['content-type'], `application/${kind}+xml; charset=utf-8`);
 			const f = parseFeed(r.body);
 			assert.equal(f.bozo, 0, f.error);
 			assert.deepEqual(f.entries.map((e) => e.title), latestTitles('vi', id));
-			assert.equal(f.links.find((l) => l.rel === 'self')?.href, `${base}/chuyen-muc/${slug}/${kind}.xml`);
+			assert.equal(f.links.find((l) => l.rel === 'self')?.href, `${base}/chuyen-muc/${slug}/feed/${kind}.xml`);
 		}
 		const en = sql(data, `SELECT slug FROM category_i18n WHERE category_id = ${id} AND lang = 'en'`);
-		const f = parseFeed((await get200(srv, `/en/category/${en}/atom.xml`)).body);
+		const f = parseFeed((await get200(srv, `/en/category/${en}/feed/atom.xml`)).body);
 		assert.equal(f.bozo, 0, f.error);
 		assert.deepEqual(f.entries.map((e) => e.title), latestTitles('en', id));
 	});
 
 	test('an unknown category, or a category slug of another language, answers 404', async () => {
-		assert.equal((await request(srv, '/chuyen-muc/khong-co/rss.xml')).status, 404);
+		assert.equal((await request(srv, '/chuyen-muc/khong-co/feed/rss.xml')).status, 404);
 		const en = sql(data, "SELECT slug FROM category_i18n WHERE lang = 'en' AND slug NOT IN (SELECT slug FROM category_i18n WHERE lang = 'vi') LIMIT 1");
-		assert.equal((await request(srv, `/chuyen-muc/${en}/rss.xml`)).status, 404);
-		assert.equal((await request(srv, '/en/tin-tuc/rss.xml')).status, 404);
+		assert.equal((await request(srv, `/chuyen-muc/${en}/feed/rss.xml`)).status, 404);
+		assert.equal((await request(srv, '/en/tin-tuc/feed/rss.xml')).status, 404);
 	});
 
 	test('every page links its language\'s feeds in <head>, and category pages their category\'s', async () => {
@@ -179,7 +179,7 @@ describe('RSS and Atom feeds', () => {
 		const r = await get200(srv, `/en/category/${slug}`);
 		const head = r.text.slice(0, r.text.indexOf('</head>'));
 		const feeds = [...head.matchAll(/<link rel="alternate" type="application\/(?:rss|atom)\+xml"[^>]*href="([^"]+)"/g)].map((m) => m[1]);
-		assert.ok(feeds.includes(`/en/category/${slug}/rss.xml`) && feeds.includes(`/en/category/${slug}/atom.xml`), feeds.join(' '));
+		assert.ok(feeds.includes(`/en/category/${slug}/feed/rss.xml`) && feeds.includes(`/en/category/${slug}/feed/atom.xml`), feeds.join(' '));
 		for (const f of feeds) assert.equal((await request(srv, f)).status, 200, f);
 		const all = await get200(srv, '/tin-tuc');
 		for (const m of all.text.matchAll(/<link rel="alternate" type="application\/(?:rss|atom)\+xml"[^>]*href="([^"]+)"/g))
@@ -359,7 +359,7 @@ describe('feeds follow the content', () => {
 		const url = `${base}/tin-tuc/${slug}`;
 		const listed = async () => {
 			const [rss, atom, catRss, sm] = await Promise.all(
-				['/rss.xml', '/atom.xml', `/chuyen-muc/${cat}/rss.xml`, '/sitemap.xml'].map((p) => get200(srv, p)),
+				['/rss.xml', '/atom.xml', `/chuyen-muc/${cat}/feed/rss.xml`, '/sitemap.xml'].map((p) => get200(srv, p)),
 			);
 			return [rss, atom, catRss, sm].map((r) => r.text.includes(url));
 		};
