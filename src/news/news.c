@@ -237,7 +237,15 @@ void news_category(http_request_t *req, http_response_t *res)
 	if (!st || db_bindf(st, "ss", req->lang, req->params[0]) < 0 || db_step(st) != DB_ROW) {
 		if (st)
 			db_done(st);
-		app_error(req, res, 404);
+		/* a renamed category: its old URL moves permanently to the new one */
+		st = db_prepare(req->db, "SELECT ci.slug FROM category_old_slugs o JOIN category_i18n ci"
+					 " ON ci.category_id = o.category_id AND ci.lang = o.lang WHERE o.lang = ? AND o.slug = ?");
+		if (st && db_bindf(st, "ss", req->lang, req->params[0]) == 0 && db_step(st) == DB_ROW)
+			http_redirect(res, 301, news_url(req->arena, req->lang, 'c', db_col_text(st, 0)));
+		else
+			app_error(req, res, 404);
+		if (st)
+			db_done(st);
 		return;
 	}
 	long long id = db_col_int(st, 0), parent = db_col_int(st, 1);

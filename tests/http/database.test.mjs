@@ -143,6 +143,24 @@ describe('old slugs redirect', () => {
 	});
 });
 
+describe('old category slugs redirect', () => {
+	test('a renamed category answers its old URL with 301 to the new one, in its language only', async () => {
+		const id = sql(data, "SELECT category_id FROM category_i18n WHERE lang = 'vi' AND slug = 'kinh-te'");
+		assert.ok(id, 'the demo has the category kinh-te');
+		sql(data, `UPDATE category_i18n SET slug = 'kinh-te-dau-tu' WHERE lang = 'vi' AND category_id = ${id}`);
+		const r = await waitStatus('/chuyen-muc/kinh-te', 301);
+		assert.equal(r.headers.location, '/chuyen-muc/kinh-te-dau-tu');
+		await get200(srv, '/chuyen-muc/kinh-te-dau-tu');
+		const en = sql(data, `SELECT slug FROM category_i18n WHERE lang = 'en' AND category_id = ${id}`);
+		await get200(srv, `/en/category/${en}`);
+		assert.equal((await request(srv, '/en/category/kinh-te')).status, 404, 'the Vietnamese old slug is not an English URL');
+		/* taken back: no redirect loop */
+		sql(data, `UPDATE category_i18n SET slug = 'kinh-te' WHERE lang = 'vi' AND category_id = ${id}`);
+		await waitStatus('/chuyen-muc/kinh-te', 200);
+		assert.equal((await waitStatus('/chuyen-muc/kinh-te-dau-tu', 301)).headers.location, '/chuyen-muc/kinh-te');
+	});
+});
+
 describe('page views', () => {
 	test('reading an article N times adds N to its views in the database within ~6 s', async () => {
 		/* the oldest article: not on the home page, not touched by the tests above */
