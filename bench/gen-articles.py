@@ -22,7 +22,12 @@ TOPICS = ['thủ tục cấp giấy phép xây dựng', 'giải ngân vốn đ�
           'xây dựng nông thôn mới', 'phòng chống thiên tai', 'cải cách hành chính', 'đất đai và tài nguyên',
           'bảo hiểm y tế', 'tuyển sinh đầu cấp', 'phát triển du lịch cộng đồng', 'an toàn giao thông',
           'sản phẩm OCOP', 'dịch vụ công trực tuyến', 'giảm nghèo bền vững', 'bảo vệ rừng', 'kinh tế biển',
-          'nước sạch nông thôn', 'hỗ trợ doanh nghiệp nhỏ và vừa', 'phòng cháy chữa cháy']
+          'nước sạch nông thôn', 'hỗ trợ doanh nghiệp nhỏ và vừa', 'phòng cháy chữa cháy',
+          'cấp căn cước công dân', 'đăng ký kinh doanh', 'bồi thường giải phóng mặt bằng', 'quy hoạch đô thị',
+          'chăm sóc sức khỏe ban đầu', 'tiêm chủng mở rộng', 'giáo dục nghề nghiệp', 'việc làm cho lao động',
+          'nhà ở xã hội', 'đường ven biển', 'cảng biển nước sâu', 'nuôi trồng thủy sản', 'chè đặc sản',
+          'lễ hội truyền thống', 'di tích lịch sử', 'thể thao quần chúng', 'an ninh biên giới',
+          'phòng chống ma túy', 'thu ngân sách nhà nước', 'xúc tiến đầu tư', 'điện mặt trời mái nhà']
 VERBS = ['triển khai', 'tổ chức', 'kiểm tra', 'đánh giá', 'thông qua', 'công bố', 'hướng dẫn', 'đẩy mạnh',
          'khánh thành', 'khởi công', 'tổng kết', 'phát động', 'ký kết', 'hoàn thành']
 TITLES = ['{org} {verb} kế hoạch {topic} năm {year}', '{place}: {verb} {topic} tại {n} xã, phường',
@@ -74,8 +79,12 @@ def main():
     def filler(k):
         return ' '.join(pool[rnd.randrange(len(pool))] for _ in range(k))
 
+    main_topic = [TOPICS[0]]
+
     def fill(t):
-        return t.format(org=rnd.choice(ORGS), verb=rnd.choice(VERBS), topic=rnd.choice(TOPICS),
+        # an article keeps to its main subject; another one comes up now and then
+        topic = main_topic[0] if rnd.random() < 0.9 else rnd.choice(TOPICS)
+        return t.format(org=rnd.choice(ORGS), verb=rnd.choice(VERBS), topic=topic,
                         topic2=rnd.choice(TOPICS), place=rnd.choice(PLACES), n=rnd.randint(2, 900),
                         p=rnd.randint(10, 99), d=rnd.randint(1, 28), m=rnd.randint(1, 12),
                         year=rnd.randint(2020, 2026))
@@ -105,7 +114,8 @@ def main():
     rows = []
     for i in range(start, start + n):
         r = rnd.random()
-        at = now - rnd.randint(60, 5 * 365 * 86400)
+        at = now - 60 - (start + n - i) * (5 * 365 * 86400 // max(n, 1)) - rnd.randint(0, 3600)  # ids grow with time
+        main_topic[0] = rnd.choice(TOPICS)
         if r < 0.94:
             lang = 'vi'
             title = fill(rnd.choice(TITLES))

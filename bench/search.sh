@@ -68,4 +68,5 @@ sed -n 's/^  "\(.*\)",$/\1/p' "$DIR/queries.lua" | while read -r u; do
 	printf '%8.1f  %s\n' "$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT$u" | awk '{print $1*1000}')" "$u"
 done
 echo "== wrk: $CONNS connections, $SECS s, page cache off"
-wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$DIR/queries.lua" "http://127.0.0.1:$PORT" | sed -n '/Latency Distribution/,/Requests\/sec/p;/Non-2xx/p'
+THREADS=$([ "$CONNS" -ge 2 ] && echo 2 || echo 1)
+wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -s "$DIR/queries.lua" "http://127.0.0.1:$PORT" | sed -n '/Latency Distribution/,/Requests\/sec/p;/Non-2xx/p'

@@ -18,8 +18,7 @@ static const app_route_t app_core_routes[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-/* Every module's table, searched in order (feed_routes before news_routes: /tin-tuc/rss.xml is a feed,
- * not an article). */
+/* Every module's table, searched in order. */
 static const app_route_t *const app_tables[] = {
 	app_core_routes,     feed_routes,         news_routes,         auth_routes,        totp_routes,     admin_routes,
 	admin_article_routes, admin_media_routes, admin_user_routes,  admin_site_routes, api_routes,

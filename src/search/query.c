@@ -347,6 +347,8 @@ int search_highlight(const search_query_t *q, const char *text, size_t n, size_t
 	buf_init(&w, 4096);
 	for (size_t pos = 0; pos < n && nm < SQ_MAX_MARKS;) {
 		int32_t c;
+		if (window > 0 && nm > 0 && pos > marks[0].from + window)
+			break; /* past the snippet: folding the rest would only cost time */
 		size_t l = sq_next(text + pos, n - pos, &c);
 		if (!sq_wordch(c)) {
 			pos += l;
@@ -366,7 +368,13 @@ int search_highlight(const search_query_t *q, const char *text, size_t n, size_t
 			continue;
 		}
 		buf_reset(&w);
-		if (pos - ws < 256 && utf8_fold(text + ws, pos - ws, &w) == 0 && sq_word_hit(q, buf_cstr(&w), w.len))
+		int ascii = 1;
+		for (size_t i = ws; i < pos && ascii; i++)
+			ascii = (unsigned char)text[i] < 0x80;
+		if (ascii) /* the common case, and utf8_fold's work for it is only lowercasing */
+			for (size_t i = ws; i < pos; i++)
+				buf_putc(&w, (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + 32 : text[i]));
+		if (pos - ws < 256 && (ascii || utf8_fold(text + ws, pos - ws, &w) == 0) && sq_word_hit(q, buf_cstr(&w), w.len))
 			sq_add(marks, &nm, ws, pos);
 	}
 	buf_release(&w);

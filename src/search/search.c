@@ -18,6 +18,7 @@
 #define SEARCH_SNIPPET 280        /* bytes of text around the first match */
 #define SEARCH_SNIPPET_SRC 16384  /* bytes of the body looked at for a snippet */
 #define SEARCH_TZ (7 * 3600)      /* dates typed in the filters are Vietnam dates */
+#define SEARCH_RANK_MAX 1000      /* matches ranked or sorted at most, the newest: as many as 100 pages show */
 
 const app_route_t search_routes[] = {
 	{"GET", "vi", "/tim-kiem", search_page},
@@ -39,8 +40,8 @@ long long search_sync(db_t *db)
 	/* under the write lock: no other writer can queue an article between these statements */
 	long long n = db_int(db, "SELECT count(*) FROM search_dirty", "", 0);
 	if (db_exec_script(db, "DELETE FROM article_search WHERE rowid IN (SELECT article_id FROM search_dirty);"
-			       "INSERT INTO article_search (rowid, title, lead, body)"
-			       " SELECT a.id, cong_fold(a.title), cong_fold(a.lead), cong_fold(a.body) FROM articles a"
+			       "INSERT INTO article_search (rowid, title, lead, body, lang)"
+			       " SELECT a.id, cong_fold(a.title), cong_fold(a.lead), cong_fold(a.body), a.lang FROM articles a"
 			       " WHERE a.id IN (SELECT article_id FROM search_dirty);"
 			       "DELETE FROM search_dirty;") < 0 ||
 	    db_commit(db) < 0) {
@@ -50,34 +51,62 @@ long long search_sync(db_t *db)
 	return n;
 }
 
-#define SEARCH_SQL(order)                                                                                  \
-	"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 1.0) AS r"             \
-	" FROM article_search WHERE article_search MATCH ?)"                                                 \
-	" SELECT a.id, count(*) OVER () FROM m JOIN articles a ON a.id = m.id"                               \
+/* The FTS5 part of a search: relevance ranks with bm25 (title 10, lead 4, body 1) the matches whose rowid
+ * is at least ?; date order needs no rank at all. */
+#define SEARCH_RANKED "SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 1.0, 0.0) AS r FROM article_search" \
+		      " WHERE article_search MATCH ? AND rowid >= ?"
+#define SEARCH_UNRANKED "SELECT rowid AS id, 0 AS r FROM article_search WHERE article_search MATCH ? AND rowid >= ?"
+/* The visibility rule and the filters, applied after, through articles_search_filter (a covering index:
+ * the article rows themselves, bodies and all, are never read for the matches). */
+#define SEARCH_FILTER                                                                                        \
+	" FROM m JOIN articles a INDEXED BY articles_search_filter ON a.id = m.id"                                                             \
 	" WHERE a.status = 'published' AND a.published_at <= ? AND a.published_at >= ?"                      \
-	" AND (? = '' OR a.lang = ?)"                                                                        \
-	" AND (? = 0 OR a.category_id = ? OR a.category_id IN (SELECT id FROM categories WHERE parent_id = ?))" \
-	" ORDER BY " order " LIMIT ? OFFSET ?"
+	" AND (? = 0 OR a.category_id = ? OR a.category_id IN (SELECT id FROM categories WHERE parent_id = ?))"
+#define SEARCH_SQL(cte, order)                                                                               \
+	"WITH m AS MATERIALIZED (" cte ") SELECT a.id, count(*) OVER ()" SEARCH_FILTER " ORDER BY " order    \
+	" LIMIT ? OFFSET ?"
 
-int search_find(db_t *db, const search_params_t *p, long long *ids, long long *total)
+int search_find_capped(db_t *db, const search_params_t *p, long long *ids, long long *total, int *capped)
 {
 	long long now = (long long)time(NULL);
 	long long upto = p->to > 0 && p->to - 1 < now ? p->to - 1 : now;
 	long long limit = p->limit > 100 ? 100 : p->limit < 1 ? 1 : p->limit;
-	const char *lang = p->lang ? p->lang : "";
 	int n = 0;
 
 	*total = 0;
+	*capped = 0;
+	/* the user's words match the text columns only; the language filter is a token of the lang column */
+	int lang_ok = p->lang && strlen(p->lang) == 2 && p->lang[0] >= 'a' && p->lang[0] <= 'z' &&
+		      p->lang[1] >= 'a' && p->lang[1] <= 'z';
+	buf_t mb;
+	buf_init(&mb, 128 * 1024);
+	buf_appendf(&mb, "{title lead body} : %s", p->match);
+	if (lang_ok)
+		buf_appendf(&mb, " AND lang : \"%s\"", p->lang);
+	if (mb.overflow) {
+		buf_release(&mb);
+		return -1;
+	}
+	const char *match = buf_cstr(&mb);
+	/* bm25 and the visibility join cost a few microseconds per match: a query matching most of a large
+	 * portal ("hội nghị") is ranked, sorted and counted among its SEARCH_RANK_MAX newest matches only
+	 * (rowids grow with creation time), and its total is shown as "N+" */
+	long long cutoff = db_int(db, "SELECT rowid FROM article_search WHERE article_search MATCH ? ORDER BY rowid DESC"
+				      " LIMIT 1 OFFSET ?", "si", 0, match, (long long)SEARCH_RANK_MAX - 1);
+	*capped = cutoff > 0;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		db_stmt_t *st = db_prepare(db, p->by_date ? SEARCH_SQL("a.published_at DESC, a.id DESC")
-							  : SEARCH_SQL("m.r, a.published_at DESC, a.id DESC"));
+		db_stmt_t *st = db_prepare(db, p->by_date ? SEARCH_SQL(SEARCH_UNRANKED, "a.published_at DESC, a.id DESC")
+							  : SEARCH_SQL(SEARCH_RANKED, "m.r, a.published_at DESC, a.id DESC"));
 		long long off = attempt ? 0 : p->offset;
-		if (!st)
-			return -1;
-		if (db_bindf(st, "siissiiiii", p->match, upto, p->from, lang, lang, p->category_id, p->category_id,
-			     p->category_id, attempt ? 1LL : limit, off) < 0) {
+		if (!st) {
+			n = -1;
+			break;
+		}
+		if (db_bindf(st, "siiiiiiii", match, cutoff, upto, p->from, p->category_id, p->category_id, p->category_id,
+			     attempt ? 1LL : limit, off) < 0) {
 			db_done(st);
-			return -1;
+			n = -1;
+			break;
 		}
 		int rc;
 		while ((rc = db_step(st)) == DB_ROW) {
@@ -86,13 +115,22 @@ int search_find(db_t *db, const search_params_t *p, long long *ids, long long *t
 				ids[n++] = db_col_int(st, 0);
 		}
 		db_done(st);
-		if (rc == DB_ERROR)
-			return -1;
+		if (rc == DB_ERROR) {
+			n = -1;
+			break;
+		}
 		/* a page past the end has no row to carry the total: count with the first row instead */
 		if (n > 0 || p->offset == 0 || attempt)
 			break;
 	}
+	buf_release(&mb);
 	return n;
+}
+
+int search_find(db_t *db, const search_params_t *p, long long *ids, long long *total)
+{
+	int capped;
+	return search_find_capped(db, p, ids, total, &capped);
 }
 
 /* ---- the results page ---------------------------------------------------------------------------- */
@@ -237,10 +275,11 @@ static long long search_count(db_t *db, const search_query_t *q, arena_t *a, con
 {
 	search_params_t p = *base;
 	long long id, total = 0;
+	int capped;
 	p.match = search_match_expr(a, q);
 	p.offset = 0;
 	p.limit = 1;
-	if (!p.match || search_find(db, &p, &id, &total) < 0)
+	if (!p.match || search_find_capped(db, &p, &id, &total, &capped) < 0)
 		return 0;
 	return total;
 }
@@ -318,9 +357,10 @@ void search_page(http_request_t *req, http_response_t *res)
 	if (search_sync(req->db) < 0)
 		log_msg(LOG_WARN, req->rid, "search: cannot update the index: %s", db_errmsg(req->db));
 	long long ids[SEARCH_PER_PAGE], total = 0;
+	int capped = 0;
 	p.offset = (page - 1) * SEARCH_PER_PAGE;
 	p.limit = SEARCH_PER_PAGE;
-	int n = search_find(req->db, &p, ids, &total);
+	int n = search_find_capped(req->db, &p, ids, &total, &capped);
 	if (n < 0) {
 		log_msg(LOG_WARN, req->rid, "search: query failed: %s", db_errmsg(req->db));
 		n = 0;
@@ -334,6 +374,7 @@ void search_page(http_request_t *req, http_response_t *res)
 	}
 	json_object_set_new(ctx, "results", results);
 	json_object_set_new(ctx, "total", json_integer(total));
+	json_object_set_new(ctx, "capped", json_boolean(capped));
 	long long pages = (total + SEARCH_PER_PAGE - 1) / SEARCH_PER_PAGE;
 	if (pages > SEARCH_MAX_PAGE)
 		pages = SEARCH_MAX_PAGE;

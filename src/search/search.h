@@ -26,6 +26,10 @@ typedef struct search_params {
 } search_params_t;
 
 /* The ids of the visible published articles matching p, best (or newest) first, limit at most 100, into
- * ids; *total gets the number of matches.  Returns how many ids were written, or -1 on a database error. */
+ * ids; *total gets the number of matches.  A query matching more than 1,000 articles is answered from
+ * its 1,000 most recently created matches only (as many as 100 pages of results show; it keeps broad
+ * queries fast on a large portal): then *total counts those.  Returns how many ids were written, or -1 on a database error. */
 int search_find(db_t *db, const search_params_t *p, long long *ids, long long *total);
+/* search_find that also tells, in *capped, whether the 1,000-match limit applied ("1000+ results"). */
+int search_find_capped(db_t *db, const search_params_t *p, long long *ids, long long *total, int *capped);
 #endif

@@ -200,7 +200,10 @@ static int find(db_t *db, const char *query, long long *ids, long long *total)
 	assert_true(search_query_parse(&A, query, &q) >= 0);
 	p.match = search_match_expr(&A, &q);
 	assert_non_null(p.match);
-	return search_find(db, &p, ids, total);
+	int capped;
+	int n = search_find_capped(db, &p, ids, total, &capped);
+	assert_int_equal(capped, 0);
+	return n;
 }
 
 static void test_index_in_step(void **state)
