@@ -1,5 +1,7 @@
 #include "auth/password.h"
 
+#include "auth/common_passwords.h"
+
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
@@ -38,20 +40,14 @@ int password_verify(const char *hash, const char *pw)
 	return ok;
 }
 
-/* A short list of the passwords attackers try first; issue 3 ships the long list. */
-static const char *const pw_common[] = {
-	"1234567890", "12345678910", "123456789a", "qwertyuiop", "password123", "matkhau123", "abc1234567",
-	"admin12345", "iloveyou12", "0123456789", "1111111111", "aaaaaaaaaa", "passw0rd12", "administrator",
-};
-
 const char *password_policy(const char *pw, const char *login)
 {
 	if (strlen(pw) < 10)
 		return "The password must have at least 10 characters.";
 	if (login && *login && strcasestr(pw, login))
 		return "The password must not contain the login name.";
-	for (size_t i = 0; i < sizeof(pw_common) / sizeof(pw_common[0]); i++)
-		if (strcasecmp(pw, pw_common[i]) == 0)
+	for (size_t i = 0; i < common_passwords_count; i++)
+		if (strcasecmp(pw, common_passwords[i]) == 0)
 			return "This password is too common.";
 	return NULL;
 }

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,7 +154,7 @@ const servers = new Set();
  * The result: {port, host, base (URL prefix), proc, log() (stderr so far), accessLog() (stdout so far),
  *              stop() → {code, signal, ms}}.
  */
-export async function startServer(dataDir, { flags = [], host = '127.0.0.1' } = {}) {
+export async function startServer(dataDir, { flags = [], host = '127.0.0.1', scheme = 'http' } = {}) {
 	const port = await freePort(host);
 	const listen = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 	const proc = spawn(BIN, ['serve', '--data', dataDir, '--listen', listen, ...flags], {
@@ -176,7 +177,7 @@ export async function startServer(dataDir, { flags = [], host = '127.0.0.1' } = 
 	const srv = {
 		port,
 		host,
-		base: `http://${hostPart}:${port}`,
+		base: `${scheme}://${hostPart}:${port}`,
 		proc,
 		log: () => stderr,
 		accessLog: () => stdout,
@@ -237,9 +238,12 @@ export function request(target, urlPath, { method = 'GET', headers = {}, body, t
 	const base = typeof target === 'string' ? target : target.base;
 	const u = new URL(base);
 	return new Promise((resolve, reject) => {
-		const req = http.request(
+		/* a TLS test server has a self-signed certificate */
+		const mod = u.protocol === 'https:' ? https : http;
+		const req = mod.request(
 			{
 				host: u.hostname.replace(/^\[|\]$/g, ''),
+				rejectUnauthorized: false,
 				port: u.port,
 				path: urlPath,
 				method,
