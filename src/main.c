@@ -264,8 +264,8 @@ static int cmd_serve(int argc, char **argv)
 	size_t n = strlen(c->data_dir) + 8;
 	app.media_dir = malloc(n);
 	snprintf(app.media_dir, n, "%s/media", c->data_dir);
-	if (media_init(argv[0]) < 0)
-		fatal("cannot start libvips");
+	if (sodium_init() < 0)
+		fatal("cannot start libsodium");
 	db_t *db = open_db(app.db_path, 0);
 	if (!db)
 		return 1;
@@ -399,8 +399,8 @@ static int cmd_init(int argc, char **argv)
 	free(path);
 	if (!db)
 		return 1;
-	if (media_init(argv[0]) < 0)
-		fatal("cannot start libvips");
+	if (sodium_init() < 0)
+		fatal("cannot start libsodium");
 	char pw[17], hash[PASSWORD_HASH_MAX];
 	password_random(pw, 16);
 	int rc = 1;

@@ -9,8 +9,6 @@
 #define MEDIA_MAX_BYTES (20u << 20)
 #define MEDIA_MAX_PIXELS (50u * 1000 * 1000)
 
-/* Starts libvips; call once before any other media function.  0 or -1. */
-int media_init(const char *argv0);
 /* Validates and stores one image (JPEG, PNG or WebP, by content) and records it in the media table.
  * Writes <name>.jpg and <name>-{480,960,1600}.jpg, fsynced, before the row is inserted.  *id gets the
  * row id.  0, or -1 with *err set to a static English msgid fit to show the uploader. */
