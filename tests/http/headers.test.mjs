@@ -6,13 +6,13 @@ import { after, before, describe, test } from 'node:test';
 
 import {
 	articleLinks,
+	assertGracefulStop,
 	cleanup,
 	get200,
 	initPortal,
 	poll,
 	rawRequest,
 	request,
-	sanitizerReports,
 	sleep,
 	startServer,
 } from './helpers.mjs';
@@ -277,9 +277,5 @@ describe('page cache', () => {
 });
 
 test('graceful shutdown: SIGTERM → exit status 0 within 5 s, no sanitizer report', async () => {
-	const r = await srv.stop();
-	assert.equal(r.signal, null, `server died of ${r.signal}\n${srv.log()}`);
-	assert.equal(r.code, 0, `exit status\n${srv.log()}`);
-	assert.ok(r.ms < 5000);
-	assert.equal(sanitizerReports(srv.log()), '');
+	await assertGracefulStop(srv);
 });

@@ -6,6 +6,7 @@
 //
 // Every request helper here uses node:http or raw sockets, never fetch: fetch adds Accept-Encoding and
 // decompresses on its own, which would hide exactly what some tests look at.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -57,6 +58,14 @@ export function runCong(args, { input, env, timeout = 120000 } = {}) {
 		p.stdin.on('error', () => {}); /* a command that never reads stdin may close it first */
 		p.stdin.end(input ?? '');
 	});
+}
+
+/** Adds a staff user to a portal with `cong user add` (the password on stdin); fails the test if it does not work. */
+export async function addUser(dataDir, { login, role, password, name }) {
+	const r = await runCong(['user', 'add', '--data', dataDir, '--login', login, '--role', role, ...(name === undefined ? [] : ['--name', name]), '--password-stdin'], {
+		input: `${password}\n`,
+	});
+	assert.equal(r.code, 0, `cong user add ${login}: ${r.stderr}`);
 }
 
 const tempDirs = [];
@@ -222,6 +231,19 @@ export async function cleanup() {
 		servers.delete(s);
 	}
 	for (const d of tempDirs.splice(0)) await rm(d, { recursive: true, force: true });
+}
+
+/**
+ * The test that ends a file: SIGTERM to srv, which must exit with status 0 (not by a signal) within 5 s,
+ * with no sanitizer report in its log.  Returns stop()'s result.
+ */
+export async function assertGracefulStop(srv) {
+	const r = await srv.stop();
+	assert.equal(r.signal, null, `server died of ${r.signal}\n${srv.log()}`);
+	assert.equal(r.code, 0, `exit status\n${srv.log()}`);
+	assert.ok(r.ms < 5000);
+	assert.equal(sanitizerReports(srv.log()), '');
+	return r;
 }
 
 /** Sanitizer reports in a server's stderr (empty string when there are none). */
@@ -392,4 +414,175 @@ export async function poll(fn, ms, every = 100) {
 		if (v || Date.now() > deadline) return v;
 		await sleep(every);
 	}
+}
+
+/* ---- a small browser: cookies, the login form, CSRF tokens, forms ------------------------------------ */
+
+/** The cookies a response sets, as {name: value}; a cookie being deleted has the value ''. */
+export function setCookies(res) {
+	const out = {};
+	for (const c of [res.headers['set-cookie'] || []].flat()) {
+		const m = c.match(/^([^=;\s]+)=([^;]*)/);
+		if (m) out[m[1]] = m[2];
+	}
+	return out;
+}
+
+/**
+ * Applies a response's Set-Cookie headers to a cookie jar (a Map name → value): a cookie with an empty
+ * value or Max-Age=0 is removed, any other is set.  Returns res.
+ */
+export function keepCookies(jar, res) {
+	for (const c of [res.headers['set-cookie'] || []].flat()) {
+		const [pair, ...attrs] = c.split(';');
+		const i = pair.indexOf('=');
+		const name = pair.slice(0, i).trim(), value = pair.slice(i + 1).trim();
+		if (attrs.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === '') jar.delete(name);
+		else jar.set(name, value);
+	}
+	return res;
+}
+
+/** The Cookie request header for a jar (a Map or a plain object); cookies with an empty value are left out. */
+export function cookieHeader(jar) {
+	return (jar instanceof Map ? [...jar] : Object.entries(jar))
+		.filter(([, v]) => v !== '')
+		.map(([k, v]) => `${k}=${v}`)
+		.join('; ');
+}
+
+/** The value of the first csrf field of a page (entities decoded), or null. */
+export function csrfOf(html) {
+	const m = html.match(/name="csrf" value="([^"]+)"/);
+	return m ? unescapeHtml(m[1]) : null;
+}
+
+/** An application/x-www-form-urlencoded body from {name: value}; undefined and null values are left out. */
+export function formBody(fields) {
+	const p = new URLSearchParams();
+	for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) p.append(k, v);
+	return p.toString();
+}
+
+/** The value of attribute `name` of an HTML start tag (unescaped), or null. */
+function attr(tag, name) {
+	const m = tag.match(new RegExp(`\\s${name}="([^"]*)"`));
+	return m ? unescapeHtml(m[1]) : null;
+}
+
+/**
+ * The fields of the form whose action is `action` (without one: the first form with a csrf field), as a
+ * browser sends them: enabled inputs (checkboxes and radios only when checked; no button values),
+ * textareas (less the newline right after <textarea>, which the HTML parser drops), the selected option
+ * of each enabled select (else its first).  Throws when there is no such form.
+ */
+export function formFields(html, action) {
+	const forms = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)];
+	const f = forms.find((m) => (action ? attr(m[1], 'action') === action : /name="csrf"/.test(m[2])));
+	if (!f) throw new Error(`no form with action ${action}`);
+	const fields = {};
+	for (const m of f[2].matchAll(/<input\b[^>]*>/g)) {
+		const name = attr(m[0], 'name');
+		if (!name || /\sdisabled\b/.test(m[0])) continue;
+		const type = attr(m[0], 'type') || 'text';
+		if ((type === 'checkbox' || type === 'radio') && !/\schecked\b/.test(m[0])) continue;
+		fields[name] = attr(m[0], 'value') ?? '';
+	}
+	for (const m of f[2].matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g))
+		fields[attr(m[1], 'name')] = unescapeHtml(m[2].replace(/^\r?\n/, ''));
+	for (const m of f[2].matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+		if (/\sdisabled\b/.test(m[1])) continue;
+		const sel = m[2].match(/<option\b[^>]*\sselected[^>]*>/) || m[2].match(/<option\b[^>]*>/);
+		fields[attr(m[1], 'name')] = sel ? attr(sel[0], 'value') : '';
+	}
+	return fields;
+}
+
+/**
+ * A browser without scripts: a cookie jar (this.jar, a Map name → value) over request() to one server.
+ * Every request sends the jar's cookies and keeps what the response sets.
+ */
+export class Browser {
+	/** target: a server from startServer() or a base URL string. */
+	constructor(target) {
+		this.target = target;
+		this.jar = new Map();
+	}
+	/** The Cookie header for the jar. */
+	cookie() {
+		return cookieHeader(this.jar);
+	}
+	/** Keeps the cookies a response sets; returns it. */
+	keep(res) {
+		return keepCookies(this.jar, res);
+	}
+	/** Any request (request()'s options) with the jar's cookies; headers given here win over the Cookie header. */
+	async request(path, { headers = {}, ...opts } = {}) {
+		return this.keep(await request(this.target, path, { ...opts, headers: { cookie: this.cookie(), ...headers } }));
+	}
+	async get(path, headers = {}) {
+		return this.request(path, { headers });
+	}
+	/** POSTs a urlencoded form: fields are {name: value} (for URLSearchParams) or an encoded body string. */
+	async post(path, fields = {}, headers = {}) {
+		const body = typeof fields === 'string' ? fields : new URLSearchParams(fields).toString();
+		return this.request(path, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...headers },
+			body,
+		});
+	}
+	/**
+	 * Signs in through the login form at path: GETs it (a 200 that leaves a cong_login cookie in the jar),
+	 * POSTs its csrf token with login and password; returns the POST's response (303 when it worked).
+	 */
+	async login(login, password, path = '/dang-nhap') {
+		const page = await this.request(path);
+		assert.equal(page.status, 200);
+		assert.ok(this.jar.get('cong_login'), 'the login page sets its cong_login cookie');
+		const body = new URLSearchParams({ csrf: csrfOf(page.text), login, password }).toString();
+		return this.request(path, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+			body,
+		});
+	}
+}
+
+/**
+ * A signed-in staff session: a Browser that remembers the CSRF token of the last 200 page it got
+ * (this.csrf) and adds it to the forms it posts.
+ */
+export class StaffSession extends Browser {
+	csrf = null;
+	async get(path, headers = {}) {
+		const res = await super.get(path, headers);
+		const t = csrfOf(res.text);
+		if (t && res.status === 200) this.csrf = t;
+		return res;
+	}
+	/**
+	 * POSTs fields (undefined and null ones left out) with the session's CSRF token unless fields has its own;
+	 * csrf: false sends none at all.  headers: extra request headers.
+	 */
+	async post(path, fields, { csrf = true, headers = {} } = {}) {
+		const body = { ...fields };
+		if (csrf === true && body.csrf === undefined) body.csrf = this.csrf;
+		if (csrf === false) delete body.csrf;
+		return super.post(path, formBody(body), headers);
+	}
+}
+
+/**
+ * Signs in through the login form and returns a StaffSession with the session cookie and the CSRF token
+ * of the dashboard (/admin); fails the test when any step does not work.
+ */
+export async function signIn(target, login, password) {
+	const s = new StaffSession(target);
+	const r = await s.login(login, password);
+	assert.equal(r.status, 303, `login of ${login}: ${r.text.slice(0, 200)}`);
+	assert.ok(s.jar.get('cong'), 'a session cookie after login');
+	await s.get('/admin'); /* the session's CSRF token */
+	assert.ok(s.csrf, 'a CSRF token on the dashboard');
+	return s;
 }

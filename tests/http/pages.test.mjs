@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
 	articleLinks,
+	assertGracefulStop,
 	cardLinks,
 	cleanup,
 	foldSlug,
@@ -16,7 +17,6 @@ import {
 	langSwitch,
 	rawRequest,
 	request,
-	sanitizerReports,
 	sql,
 	startServer,
 	unescapeHtml,
@@ -366,10 +366,6 @@ describe('HEAD and media', () => {
 });
 
 test('graceful shutdown: SIGTERM → exit status 0 within 5 s, no sanitizer report', async () => {
-	const r = await srv.stop();
-	assert.equal(r.signal, null, `server died of ${r.signal}\n${srv.log()}`);
-	assert.equal(r.code, 0, `exit status\n${srv.log()}`);
-	assert.ok(r.ms < 5000);
-	assert.equal(sanitizerReports(srv.log()), '');
+	await assertGracefulStop(srv);
 	assert.match(srv.log(), /stopped/);
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { cleanup, initPortal, poll, request, runCong, sanitizerReports, sql, startServer, unescapeHtml } from './helpers.mjs';
+import { addUser, cleanup, formFields, initPortal, poll, request, sanitizerReports, signIn, sql, startServer } from './helpers.mjs';
 
 let data, srv;
 const users = {
@@ -15,102 +15,6 @@ const users = {
 	admin: { login: 'qt-an', role: 'admin', name: 'Phạm An', password: 'Quan-tri-vien-2026!' },
 };
 const as = {};
-
-/* ---- a small browser: cookies, the login form, CSRF tokens, forms ------------------------------------ */
-
-function setCookies(res) {
-	const out = {};
-	for (const c of [res.headers['set-cookie'] || []].flat()) {
-		const m = c.match(/^([^=;\s]+)=([^;]*)/);
-		if (m) out[m[1]] = m[2];
-	}
-	return out;
-}
-
-const cookieHeader = (jar) =>
-	Object.entries(jar)
-		.filter(([, v]) => v !== '')
-		.map(([k, v]) => `${k}=${v}`)
-		.join('; ');
-
-const attr = (tag, name) => {
-	const m = tag.match(new RegExp(`\\s${name}="([^"]*)"`));
-	return m ? unescapeHtml(m[1]) : null;
-};
-
-/** The fields of the form whose action is `action`, as a browser sends them (no button values). */
-function formFields(html, action) {
-	const forms = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)];
-	const f = forms.find((m) => attr(m[1], 'action') === action);
-	if (!f) throw new Error(`no form with action ${action}`);
-	const fields = {};
-	for (const m of f[2].matchAll(/<input\b[^>]*>/g)) {
-		const name = attr(m[0], 'name');
-		if (!name || /\sdisabled\b/.test(m[0])) continue;
-		const type = attr(m[0], 'type') || 'text';
-		if ((type === 'checkbox' || type === 'radio') && !/\schecked\b/.test(m[0])) continue;
-		fields[name] = attr(m[0], 'value') ?? '';
-	}
-	/* the parser drops one newline right after <textarea> */
-	for (const m of f[2].matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g))
-		fields[attr(m[1], 'name')] = unescapeHtml(m[2].replace(/^\r?\n/, ''));
-	for (const m of f[2].matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
-		if (/\sdisabled\b/.test(m[1])) continue;
-		const sel = m[2].match(/<option\b[^>]*\sselected[^>]*>/) || m[2].match(/<option\b[^>]*>/);
-		fields[attr(m[1], 'name')] = sel ? attr(sel[0], 'value') : '';
-	}
-	return fields;
-}
-
-const csrfOf = (html) => {
-	const m = html.match(/name="csrf" value="([^"]+)"/);
-	return m ? m[1] : null;
-};
-
-function encode(fields) {
-	const p = new URLSearchParams();
-	for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) p.append(k, v);
-	return p.toString();
-}
-
-async function signIn(u) {
-	const jar = {};
-	const page = await request(srv, '/dang-nhap');
-	Object.assign(jar, setCookies(page));
-	const r = await request(srv, '/dang-nhap', {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar) },
-		body: encode({ csrf: csrfOf(page.text), login: u.login, password: u.password }),
-	});
-	assert.equal(r.status, 303, `login of ${u.login}: ${r.text.slice(0, 200)}`);
-	Object.assign(jar, setCookies(r));
-	const s = {
-		jar,
-		csrf: null,
-		async get(path) {
-			const res = await request(srv, path, { headers: { cookie: cookieHeader(jar) } });
-			Object.assign(jar, setCookies(res));
-			const t = csrfOf(res.text);
-			if (t && res.status === 200) s.csrf = t;
-			return res;
-		},
-		async post(path, fields, { csrf = true, headers = {} } = {}) {
-			const body = { ...fields };
-			if (csrf === true && body.csrf === undefined) body.csrf = s.csrf;
-			if (csrf === false) delete body.csrf;
-			const res = await request(srv, path, {
-				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar), ...headers },
-				body: encode(body),
-			});
-			Object.assign(jar, setCookies(res));
-			return res;
-		},
-	};
-	await s.get('/admin');
-	assert.ok(s.csrf, 'a CSRF token on the dashboard');
-	return s;
-}
 
 /* ---- helpers about articles --------------------------------------------------------------------------- */
 
@@ -154,14 +58,9 @@ const publicUrl = (id) => `/tin-tuc/${row(id, 'slug')}`;
 
 before(async () => {
 	data = await initPortal();
-	for (const u of Object.values(users)) {
-		const r = await runCong(['user', 'add', '--data', data, '--login', u.login, '--role', u.role, '--name', u.name, '--password-stdin'], {
-			input: `${u.password}\n`,
-		});
-		assert.equal(r.code, 0, `cong user add ${u.login}: ${r.stderr}`);
-	}
+	for (const u of Object.values(users)) await addUser(data, u);
 	srv = await startServer(data);
-	for (const k of Object.keys(users)) as[k] = await signIn(users[k]);
+	for (const k of Object.keys(users)) as[k] = await signIn(srv, users[k].login, users[k].password);
 });
 after(async () => {
 	const log = srv ? srv.log() : '';

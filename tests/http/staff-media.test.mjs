@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
 
-import { cleanup, initPortal, request, runCong, sanitizerReports, sql, startServer, unescapeHtml } from './helpers.mjs';
+import { Browser, cleanup, csrfOf, initPortal, request, runCong, sanitizerReports, sql, startServer, unescapeHtml } from './helpers.mjs';
 
 const PASSWORD = 'Song-Lam-media-2026';
 let dataDir, srv;
@@ -126,69 +126,35 @@ async function demoJpeg(width = 480) {
 
 /* ---- sessions, forms ------------------------------------------------------------------------------- */
 
-function storeCookies(jar, res) {
-	for (const c of res.headers['set-cookie'] || []) {
-		const [pair, ...attrs] = c.split(';');
-		const i = pair.indexOf('=');
-		const name = pair.slice(0, i).trim(), value = pair.slice(i + 1).trim();
-		if (attrs.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === '') jar.delete(name);
-		else jar.set(name, value);
+/** An editor's session: a Browser with the CSRF token of the library page (csrf) and multipart uploads. */
+class MediaSession extends Browser {
+	csrf = null;
+	/** POSTs a multipart upload; csrf defaults to the session's token (null leaves it out). */
+	async upload(url, { file, filename = 'photo.jpg', type = 'image/jpeg', alt, caption, csrf = this.csrf }, target = srv) {
+		const fields = [];
+		if (csrf !== null) fields.push(['csrf', csrf]);
+		if (alt !== undefined) fields.push(['alt', alt]);
+		if (caption !== undefined) fields.push(['caption', caption]);
+		const mp = multipart(fields, file ? [{ name: 'file', filename, type, data: file }] : []);
+		const res = await request(target, url, {
+			method: 'POST',
+			headers: { 'content-type': mp.type, cookie: this.cookie(), 'content-length': mp.body.length },
+			body: mp.body,
+			timeout: 60000,
+		});
+		return this.keep(res);
 	}
 }
 
-const cookieHeader = (jar) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-
-/** Signs in through the login form; returns {jar, csrf, get(), post(), upload()} for that session. */
+/** Signs in through the login form; returns the MediaSession {jar, csrf, get(), post(), upload()}. */
 async function login(loginName, password = PASSWORD) {
-	const jar = new Map();
-	const page = await request(srv, '/dang-nhap');
-	storeCookies(jar, page);
-	const token = unescapeHtml(page.text.match(/name="csrf" value="([^"]*)"/)[1]);
-	const body = new URLSearchParams({ login: loginName, password, csrf: token }).toString();
-	const r = await request(srv, '/dang-nhap', {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar) },
-		body,
-	});
+	const s = new MediaSession(srv);
+	const r = await s.login(loginName, password);
 	assert.equal(r.status, 303, `login of ${loginName} failed: ${r.status}`);
-	storeCookies(jar, r);
-	const s = {
-		jar,
-		csrf: null,
-		async get(url) {
-			const res = await request(srv, url, { headers: { cookie: cookieHeader(jar) } });
-			storeCookies(jar, res);
-			return res;
-		},
-		async post(url, fields, extra = {}) {
-			const res = await request(srv, url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar), ...extra },
-				body: new URLSearchParams(fields).toString(),
-			});
-			storeCookies(jar, res);
-			return res;
-		},
-		/** POSTs a multipart upload; csrf defaults to the session's token (null leaves it out). */
-		async upload(url, { file, filename = 'photo.jpg', type = 'image/jpeg', alt, caption, csrf = s.csrf }, target = srv) {
-			const fields = [];
-			if (csrf !== null) fields.push(['csrf', csrf]);
-			if (alt !== undefined) fields.push(['alt', alt]);
-			if (caption !== undefined) fields.push(['caption', caption]);
-			const mp = multipart(fields, file ? [{ name: 'file', filename, type, data: file }] : []);
-			const res = await request(target, url, {
-				method: 'POST',
-				headers: { 'content-type': mp.type, cookie: cookieHeader(jar), 'content-length': mp.body.length },
-				body: mp.body,
-				timeout: 60000,
-			});
-			storeCookies(jar, res);
-			return res;
-		},
-	};
 	const lib = await s.get('/admin/media');
 	assert.equal(lib.status, 200);
-	s.csrf = unescapeHtml(lib.text.match(/name="csrf" value="([^"]*)"/)[1]);
+	s.csrf = csrfOf(lib.text);
+	assert.ok(s.csrf, 'a CSRF token on the library page');
 	return s;
 }
 

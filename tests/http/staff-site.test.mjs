@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { cleanup, h1, initPortal, request, runCong, sanitizerReports, sql, startServer, unescapeHtml } from './helpers.mjs';
+import { addUser, cleanup, formBody, formFields, h1, initPortal, request, sanitizerReports, signIn, sql, startServer, unescapeHtml } from './helpers.mjs';
 
 let data, srv;
 const users = {
@@ -14,104 +14,6 @@ const users = {
 	publisher: { login: 'site-publisher', role: 'publisher', password: 'Nguoi-duyet-bai-cham-chi' },
 };
 const as = {}; /* signed-in sessions by role */
-
-/* ---- a small browser: cookies, the login form, CSRF tokens, forms ------------------------------------ */
-
-function setCookies(res) {
-	const out = {};
-	for (const c of [res.headers['set-cookie'] || []].flat()) {
-		const m = c.match(/^([^=;\s]+)=([^;]*)/);
-		if (m) out[m[1]] = m[2];
-	}
-	return out;
-}
-
-const cookieHeader = (jar) =>
-	Object.entries(jar)
-		.filter(([, v]) => v !== '')
-		.map(([k, v]) => `${k}=${v}`)
-		.join('; ');
-
-const attr = (tag, name) => {
-	const m = tag.match(new RegExp(`\\s${name}="([^"]*)"`));
-	return m ? unescapeHtml(m[1]) : null;
-};
-
-/** The fields of the form whose action is `action` (or the first form with a csrf field), as a browser
- * would send them: inputs (checkboxes only when checked), textareas, selected options. */
-function formFields(html, action) {
-	const forms = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)];
-	const f = forms.find((m) => (action ? attr(m[1], 'action') === action : /name="csrf"/.test(m[2])));
-	if (!f) throw new Error(`no form with action ${action}`);
-	const fields = {};
-	for (const m of f[2].matchAll(/<input\b[^>]*>/g)) {
-		const name = attr(m[0], 'name');
-		if (!name) continue;
-		const type = attr(m[0], 'type') || 'text';
-		if (type === 'checkbox' && !/\schecked\b/.test(m[0])) continue;
-		fields[name] = attr(m[0], 'value') ?? '';
-	}
-	for (const m of f[2].matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g)) fields[attr(m[1], 'name')] = unescapeHtml(m[2]);
-	for (const m of f[2].matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
-		const sel = m[2].match(/<option\b[^>]*\sselected[^>]*>/) || m[2].match(/<option\b[^>]*>/);
-		fields[attr(m[1], 'name')] = sel ? attr(sel[0], 'value') : '';
-	}
-	return fields;
-}
-
-const csrfOf = (html) => {
-	const m = html.match(/name="csrf" value="([^"]+)"/);
-	return m ? m[1] : null;
-};
-
-function form(fields) {
-	const p = new URLSearchParams();
-	for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) p.append(k, v);
-	return p.toString();
-}
-
-/** A signed-in browser for one user. */
-async function signIn(u) {
-	const jar = {};
-	const page = await request(srv, '/dang-nhap');
-	assert.equal(page.status, 200);
-	Object.assign(jar, setCookies(page));
-	assert.ok(jar.cong_login, 'the login page sets its cong_login cookie');
-	const r = await request(srv, '/dang-nhap', {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar) },
-		body: form({ csrf: csrfOf(page.text), login: u.login, password: u.password }),
-	});
-	assert.equal(r.status, 303, `login of ${u.login}: ${r.text.slice(0, 200)}`);
-	Object.assign(jar, setCookies(r));
-	assert.ok(jar.cong, 'a session cookie after login');
-	const s = {
-		jar,
-		csrf: null,
-		async get(path) {
-			const res = await request(srv, path, { headers: { cookie: cookieHeader(jar) } });
-			Object.assign(jar, setCookies(res));
-			const t = csrfOf(res.text);
-			if (t && res.status === 200) s.csrf = t;
-			return res;
-		},
-		async post(path, fields, { csrf = true } = {}) {
-			const body = { ...fields };
-			if (csrf === true && body.csrf === undefined) body.csrf = s.csrf;
-			if (csrf === false) delete body.csrf;
-			const res = await request(srv, path, {
-				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar) },
-				body: form(body),
-			});
-			Object.assign(jar, setCookies(res));
-			return res;
-		},
-	};
-	await s.get('/admin'); /* the session's CSRF token */
-	assert.ok(s.csrf, 'a CSRF token on the dashboard');
-	return s;
-}
 
 /** The links of the public main menu: [{label, url}]. */
 function menuLinks(html) {
@@ -127,14 +29,9 @@ const catId = (slug) => Number(sql(data, `SELECT category_id FROM category_i18n 
 
 before(async () => {
 	data = await initPortal();
-	for (const u of Object.values(users)) {
-		const r = await runCong(['user', 'add', '--data', data, '--login', u.login, '--role', u.role, '--password-stdin'], {
-			input: `${u.password}\n`,
-		});
-		assert.equal(r.code, 0, `cong user add ${u.login}: ${r.stderr}`);
-	}
+	for (const u of Object.values(users)) await addUser(data, u);
 	srv = await startServer(data);
-	for (const role of Object.keys(users)) as[role] = await signIn(users[role]);
+	for (const role of Object.keys(users)) as[role] = await signIn(srv, users[role].login, users[role].password);
 });
 after(async () => {
 	const log = srv ? srv.log() : '';
@@ -575,7 +472,7 @@ describe('permissions and CSRF', () => {
 		}
 		const before = snapshot();
 		for (const [p, f] of posts()) {
-			const r = await request(srv, p, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(f) });
+			const r = await request(srv, p, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody(f) });
 			assert.equal(r.status, 401, `POST ${p}`);
 		}
 		assert.equal(snapshot(), before);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
-import { cleanup, initPortal, request, runCong, sanitizerReports, sql, startServer, unescapeHtml } from './helpers.mjs';
+import { Browser as BaseBrowser, cleanup, csrfOf, initPortal, request, runCong, sanitizerReports, sql, startServer, unescapeHtml } from './helpers.mjs';
 
 let data, srv;
 const PW = {
@@ -46,51 +46,10 @@ after(cleanup);
 
 /* ---- a browser: cookies, forms ------------------------------------------------------------------------ */
 
-const csrfOf = (html) => {
-	const m = html.match(/name="csrf" value="([^"]+)"/);
-	return m ? unescapeHtml(m[1]) : null;
-};
-
-class Browser {
-	constructor() {
-		this.jar = new Map();
-	}
-	cookie() {
-		return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-	}
-	keep(r) {
-		const sc = r.headers['set-cookie'];
-		for (const c of sc ? [].concat(sc) : []) {
-			const kv = c.split(';')[0];
-			const i = kv.indexOf('=');
-			const k = kv.slice(0, i).trim(), v = kv.slice(i + 1).trim();
-			if (!v || /max-age=0/i.test(c)) this.jar.delete(k);
-			else this.jar.set(k, v);
-		}
-		return r;
-	}
-	async get(path, headers = {}) {
-		return this.keep(await request(srv, path, { headers: { cookie: this.cookie(), ...headers } }));
-	}
-	async post(path, fields = {}) {
-		const body = new URLSearchParams(fields).toString();
-		return this.keep(
-			await request(srv, path, {
-				method: 'POST',
-				headers: {
-					cookie: this.cookie(),
-					'content-type': 'application/x-www-form-urlencoded',
-					'content-length': Buffer.byteLength(body),
-				},
-				body,
-			}),
-		);
-	}
-	/** Signs in through the login form; returns the POST's response. */
-	async login(login, password, path = '/dang-nhap') {
-		const page = await this.get(path);
-		assert.equal(page.status, 200);
-		return this.post(path, { csrf: csrfOf(page.text), login, password });
+/** A browser (cookie jar, get, post, login) on this file's server, with the staff-area helpers below. */
+class Browser extends BaseBrowser {
+	constructor(target = srv) {
+		super(target);
 	}
 	/** The CSRF token of the signed-in session (from the profile page). */
 	async csrf() {
