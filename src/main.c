@@ -294,6 +294,7 @@ static int cmd_serve(int argc, char **argv)
 		.req_timeout_ms = c->req_timeout * 1000,
 		.idle_timeout_ms = c->idle_timeout * 1000,
 		.max_connections = c->max_connections,
+		.max_queued_body = (size_t)c->max_queued_body_mb << 20,
 		.tls_cert = c->tls_cert,
 		.tls_key = c->tls_key,
 		.media_dir = app.media_dir,

@@ -257,15 +257,18 @@ static const struct {
 	{405, "Method not allowed", "This address does not accept that kind of request."},
 	{413, "Request too large", "The data you sent is larger than this site accepts."},
 	{429, "Too many requests", "Please wait a moment and try again."},
+	{503, "Service busy", "The portal is busy right now. Please try again in a moment."},
 	{500, "Server error", "Something went wrong on our side. Please try again later."},
 };
 
+/* The entry for status; a status without its own text is shown as a server error (500's text). */
 static int app_error_index(int status)
 {
-	for (size_t i = 0; i < sizeof(app_errors) / sizeof(app_errors[0]); i++)
-		if (app_errors[i].status == status)
-			return (int)i;
-	return (int)(sizeof(app_errors) / sizeof(app_errors[0])) - 1; /* 500 */
+	for (int pass = 0; pass < 2; pass++, status = 500)
+		for (size_t i = 0; i < sizeof(app_errors) / sizeof(app_errors[0]); i++)
+			if (app_errors[i].status == status)
+				return (int)i;
+	return 0;
 }
 
 static void app_error_ctx(json_t *ctx, const i18n_t *cat, int status)

@@ -20,6 +20,7 @@ typedef struct config {
 	int req_timeout;     /* seconds */
 	int idle_timeout;    /* seconds */
 	int max_connections;
+	int max_queued_body_mb;
 	int api_rate_limit;  /* public /api/v1 calls per minute per client address; 0 = off */
 	char *log_level;     /* error, warn, info, debug */
 } config_t;

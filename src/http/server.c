@@ -54,6 +54,7 @@ typedef struct srv_job {
 	char *gz;
 	size_t gzlen;
 	char etag[20];
+	size_t body_bytes; /* counted in srv_queued_body while the job lives */
 } srv_job_t;
 
 struct srv_thread {
@@ -87,6 +88,10 @@ static const char srv_csp[] = "default-src 'self'; img-src 'self' data:; style-s
 			      "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /* ---- worker pool --------------------------------------------------------------------------------- */
+
+/* Request bodies copied into jobs that are queued or running, in bytes.  Past max_queued_body a new request
+ * with a body is answered 503 at once: a burst of large uploads must not take all the memory. */
+static size_t srv_queued_body;
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
@@ -330,6 +335,7 @@ typedef struct srv_reqtie {
 
 static void srv_job_free(srv_job_t *job)
 {
+	__atomic_sub_fetch(&srv_queued_body, job->body_bytes, __ATOMIC_ACQ_REL);
 	buf_release(&job->hres.body);
 	free(job->gz);
 	arena_release(&job->arena);
@@ -396,13 +402,41 @@ static char *srv_pool_strdup(arena_t *a, h2o_iovec_t v)
 	return arena_strndup(a, v.base, v.len);
 }
 
+/* Answers status with the application's localized error page, made on the loop (no database). */
+static void srv_send_error_page(h2o_req_t *req, srv_reqtie_t *tie, int status)
+{
+	buf_t page;
+	buf_init(&page, 1 << 16);
+	char path[256];
+	size_t n = req->path.len < sizeof(path) - 1 ? req->path.len : sizeof(path) - 1;
+	memcpy(path, req->path.base, n);
+	path[n] = '\0';
+	if (srv_opts->error_page)
+		srv_opts->error_page(status, path, &page);
+	char *body = h2o_mem_alloc_pool(&req->pool, page.len + 1);
+	memcpy(body, buf_cstr(&page), page.len + 1);
+	size_t len = page.len;
+	buf_release(&page);
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, NULL, H2O_STRLIT("5"));
+	srv_access_log(req, tie->rid, status, len, tie->start_ms, "busy");
+	srv_send(req, status, "text/html; charset=utf-8", body, len, NULL, 0, NULL, "no-store");
+}
+
 static void srv_dispatch(h2o_req_t *req, srv_reqtie_t *tie, const char *key, size_t keylen)
 {
-	srv_job_t *job = calloc(1, sizeof(*job));
-	if (!job) {
-		h2o_send_error_generic(req, 503, "Service Unavailable", "busy", 0);
+	size_t body_bytes = req->entity.base ? req->entity.len : 0;
+	if (body_bytes && __atomic_add_fetch(&srv_queued_body, body_bytes, __ATOMIC_ACQ_REL) > srv_opts->max_queued_body) {
+		__atomic_sub_fetch(&srv_queued_body, body_bytes, __ATOMIC_ACQ_REL);
+		srv_send_error_page(req, tie, 503);
 		return;
 	}
+	srv_job_t *job = calloc(1, sizeof(*job));
+	if (!job) {
+		__atomic_sub_fetch(&srv_queued_body, body_bytes, __ATOMIC_ACQ_REL);
+		srv_send_error_page(req, tie, 503);
+		return;
+	}
+	job->body_bytes = body_bytes;
 	arena_init(&job->arena, 0);
 	job->thread = tie->thread;
 	job->req = req;
@@ -774,6 +808,8 @@ int http_serve(const http_server_opts_t *o, char **err)
 		}
 	}
 
+	/* request bodies above 1 MiB are received into temporary files (mmap'd), not the heap */
+	h2o_socket_buffer_mmap_settings.threshold = 1u << 20;
 	h2o_config_init(&srv_config);
 	srv_config.max_request_entity_size = o->max_body;
 	srv_config.http1.req_timeout = (uint64_t)o->req_timeout_ms;

@@ -17,6 +17,7 @@ typedef struct http_server_opts {
 	int req_timeout_ms;        /* whole request (headers + body) deadline; also keep-alive idle */
 	int idle_timeout_ms;       /* HTTP/2 idle */
 	int max_connections;       /* per loop; accepted connections beyond are closed at once */
+	size_t max_queued_body;    /* bytes of request bodies held by queued or running jobs; beyond: 503 */
 	const char *tls_cert, *tls_key; /* PEM files; both set → TLS with HTTP/2 via ALPN */
 	const char *static_dir;    /* served under /static/ with content-hashed names, from memory */
 	const char *media_dir;     /* served under /media/ by h2o's file handler */

@@ -246,3 +246,24 @@ test('graceful shutdown waits for a request in flight', async () => {
 	/* either it was answered in full or it never got in: never a half answer */
 	if (r.status) assert.equal(r.status, 200);
 });
+
+describe('memory held by request bodies', () => {
+	test('past max_queued_body_mb a request with a body gets a localized 503 with Retry-After; smaller ones pass', async () => {
+		const s = await startServer(data, { flags: ['--max_queued_body_mb', '1', '--max_body_kb', '4096'] });
+		try {
+			const big = await request(s, '/en/', { method: 'POST', body: Buffer.alloc(1536 << 10, 0x61),
+				headers: { 'content-type': 'application/octet-stream' } });
+			assert.equal(big.status, 503);
+			assert.equal(big.headers['retry-after'], '5');
+			assert.match(big.headers['content-type'], /text\/html/);
+			assert.match(big.text, /<html lang="en"/);
+			assert.match(big.text, /busy/i);
+			const small = await request(s, '/en/', { method: 'POST', body: Buffer.alloc(256 << 10, 0x61),
+				headers: { 'content-type': 'application/octet-stream' } });
+			assert.equal(small.status, 405, 'a body within the budget reaches the application');
+			await stillServing(s);
+		} finally {
+			await s.stop();
+		}
+	});
+});
