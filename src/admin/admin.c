@@ -30,15 +30,9 @@ const auth_user_t *admin_require(http_request_t *req, http_response_t *res, perm
 	res->cache_ttl = -1;
 	if (!u) {
 		if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) {
-			http_redirect(res, 303, arena_printf(req->arena, "%s?next=", auth_login_url(req)));
 			/* come back here after signing in */
-			buf_t next;
-			buf_init(&next, 4096);
 			const char *here = *req->query ? arena_printf(req->arena, "%s?%s", req->raw_path, req->query) : req->raw_path;
-			buf_append_url(&next, here, strlen(here));
-			res->headers[res->nheaders - 1].value =
-				arena_printf(req->arena, "%s?next=%s", auth_login_url(req), buf_cstr(&next));
-			buf_release(&next);
+			http_redirect(res, 303, arena_printf(req->arena, "%s?next=%s", auth_login_url(req), http_urlencode(req->arena, here)));
 		} else {
 			app_error(req, res, 401);
 		}
@@ -102,12 +96,8 @@ void admin_render(http_request_t *req, http_response_t *res, const char *tpl, js
 
 void admin_flash(http_request_t *req, http_response_t *res, const char *msgid)
 {
-	buf_t v;
-	buf_init(&v, 1024);
-	buf_append_url(&v, msgid, strlen(msgid));
-	http_add_header(res, "set-cookie",
-			arena_printf(req->arena, "cong_flash=%s; Path=/; HttpOnly; SameSite=Lax%s", buf_cstr(&v), req->tls ? "; Secure" : ""));
-	buf_release(&v);
+	http_add_header(res, "set-cookie", arena_printf(req->arena, "cong_flash=%s; Path=/; HttpOnly; SameSite=Lax%s",
+							 http_urlencode(req->arena, msgid), req->tls ? "; Secure" : ""));
 }
 
 /* ---- the dashboard --------------------------------------------------------------------------------- */

@@ -117,14 +117,15 @@ const auth_user_t *auth_user_partial(http_request_t *req)
 	return auth_lookup(req, 1);
 }
 
-static void auth_set_cookie(http_request_t *req, http_response_t *res, const char *value, int max_age)
+/* Sets the session cookie for the browser's session (no expiry: the server enforces the timeouts), or
+ * clears it. */
+static void auth_set_cookie(http_request_t *req, http_response_t *res, const char *value, int clear)
 {
 	/* SameSite=Lax keeps the cookie off cross-site POSTs; HttpOnly keeps it from scripts; Path=/ and Secure
 	 * (with TLS) satisfy the __Host- prefix rules */
 	http_add_header(res, "set-cookie",
 			arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", auth_cookie_name(req), value,
-				     req->tls ? "; Secure" : "",
-				     max_age >= 0 ? (max_age == 0 ? "; Max-Age=0" : "") : ""));
+				     req->tls ? "; Secure" : "", clear ? "; Max-Age=0" : ""));
 }
 
 const char *auth_session_start(http_request_t *req, http_response_t *res, long long user_id, const char *kind,
@@ -154,7 +155,7 @@ const char *auth_session_start(http_request_t *req, http_response_t *res, long l
 		return NULL;
 	req->auth = NULL; /* the request now belongs to the new session */
 	if (strcmp(kind, "web") == 0)
-		auth_set_cookie(req, res, token, -1);
+		auth_set_cookie(req, res, token, 0);
 	return token;
 }
 
@@ -172,7 +173,7 @@ void auth_session_end(http_request_t *req, http_response_t *res)
 	const auth_user_t *u = auth_user_partial(req);
 	if (u)
 		db_execf(req->db, "DELETE FROM sessions WHERE id = ?", "i", u->session_id);
-	auth_set_cookie(req, res, "", 0);
+	auth_set_cookie(req, res, "", 1);
 	req->auth = NULL;
 }
 

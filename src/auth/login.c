@@ -90,16 +90,6 @@ int auth_local_path(const char *p)
 	return strlen(p) < 2048;
 }
 
-static const char *auth_urlenc(http_request_t *req, const char *s)
-{
-	buf_t b;
-	buf_init(&b, 8192);
-	buf_append_url(&b, s, strlen(s));
-	const char *out = arena_strdup(req->arena, buf_cstr(&b));
-	buf_release(&b);
-	return out;
-}
-
 static void login_render(http_request_t *req, http_response_t *res, const char *login, const char *error, int status)
 {
 	json_t *ctx = app_page_ctx(req, app_t_(req, "Sign in"));
@@ -165,7 +155,7 @@ static void login_post(http_request_t *req, http_response_t *res)
 		return;
 	}
 	if (totp) { /* the password was right; the session is good only for the code page until then */
-		http_redirect(res, 303, next ? arena_printf(req->arena, "%s?next=%s", auth_totp_url(req), auth_urlenc(req, next))
+		http_redirect(res, 303, next ? arena_printf(req->arena, "%s?next=%s", auth_totp_url(req), http_urlencode(req->arena, next))
 					     : auth_totp_url(req));
 		return;
 	}

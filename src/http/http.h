@@ -60,6 +60,8 @@ void http_redirect(http_response_t *res, int status, const char *location);
 /* Percent-decodes s (n bytes) into the arena; '+' becomes a space when form is set.  NULL on bad escapes
  * or NUL bytes. */
 char *http_urldecode(arena_t *a, const char *s, size_t n, int form);
+/* s percent-encoded for a URL query component, in the arena (NULL when out of memory). */
+char *http_urlencode(arena_t *a, const char *s);
 /* s in NFC (invalid UTF-8 replaced, control characters dropped), copied into the arena when it changes;
  * NULL stays NULL.  Everything a client sends passes through here before a handler sees it. */
 char *http_nfc(arena_t *a, const char *s);

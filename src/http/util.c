@@ -138,6 +138,16 @@ char *http_urldecode(arena_t *a, const char *s, size_t n, int form)
 	return out;
 }
 
+char *http_urlencode(arena_t *a, const char *s)
+{
+	size_t n = strlen(s);
+	buf_t b;
+	buf_init(&b, n * 3 + 16);
+	char *out = buf_append_url(&b, s, n) == 0 ? arena_strndup(a, buf_cstr(&b), b.len) : NULL;
+	buf_release(&b);
+	return out;
+}
+
 char *http_nfc(arena_t *a, const char *s)
 {
 	if (!s)

@@ -199,9 +199,9 @@ static long long news_page_param(http_request_t *req)
 /* Language-switch targets of a list page that exists in every language at the same path. */
 static void news_alternates_same(http_request_t *req, json_t *ctx, char kind)
 {
-	static const char *const langs[] = {"vi", "en", "zh"};
-	for (int i = 0; i < 3; i++)
-		app_set_alternate(ctx, langs[i], arena_printf(req->arena, "%s/%s", news_prefix(langs[i]), news_word(langs[i], kind)));
+	for (int i = 0; i < APP_NLANGS; i++)
+		app_set_alternate(ctx, app_langs[i],
+				  arena_printf(req->arena, "%s/%s", news_prefix(app_langs[i]), news_word(app_langs[i], kind)));
 }
 
 void news_all(http_request_t *req, http_response_t *res)
@@ -312,20 +312,14 @@ static char *news_absolute(http_request_t *req, const char *path)
 
 static json_t *news_share(http_request_t *req, const char *url, const char *title)
 {
-	buf_t u, t;
-	buf_init(&u, 4096);
-	buf_init(&t, 4096);
-	buf_append_url(&u, url, strlen(url));
-	buf_append_url(&t, title, strlen(title));
+	const char *u = http_urlencode(req->arena, url), *t = http_urlencode(req->arena, title);
 	json_t *share = json_array();
 	json_array_append_new(share, json_pack("{s:s, s:s, s:s}", "id", "facebook", "label", app_t_(req, "Share on Facebook"), "url",
-					       arena_printf(req->arena, "https://www.facebook.com/sharer/sharer.php?u=%s", buf_cstr(&u))));
+					       arena_printf(req->arena, "https://www.facebook.com/sharer/sharer.php?u=%s", u)));
 	json_array_append_new(share, json_pack("{s:s, s:s, s:s}", "id", "x", "label", app_t_(req, "Share on X"), "url",
-					       arena_printf(req->arena, "https://x.com/intent/post?url=%s&text=%s", buf_cstr(&u), buf_cstr(&t))));
+					       arena_printf(req->arena, "https://x.com/intent/post?url=%s&text=%s", u, t)));
 	json_array_append_new(share, json_pack("{s:s, s:s, s:s}", "id", "email", "label", app_t_(req, "Share by email"), "url",
-					       arena_printf(req->arena, "mailto:?subject=%s&body=%s", buf_cstr(&t), buf_cstr(&u))));
-	buf_release(&u);
-	buf_release(&t);
+					       arena_printf(req->arena, "mailto:?subject=%s&body=%s", t, u)));
 	return share;
 }
 
