@@ -1,5 +1,5 @@
 # Cổng — build, run and test.  `make run` and `make test` are the two commands a newcomer needs.
-PKGS     := libh2o-evloop sqlite3 libsodium md4c-html libutf8proc jansson vips zlib inih openssl libqrencode
+PKGS     := libh2o-evloop sqlite3 libpq libsodium md4c-html libutf8proc jansson vips zlib inih openssl libqrencode
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter

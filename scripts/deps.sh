@@ -4,8 +4,8 @@
 #   deps.sh --check-build|--check-test|--check-bench   exit 0 when nothing is missing
 set -e
 BUILD="gcc make pkg-config libh2o-evloop-dev libsqlite3-dev libsodium-dev libmd4c-html0-dev libmd4c-dev
-libutf8proc-dev libjansson-dev libvips-dev zlib1g-dev libinih-dev libssl-dev libcmocka-dev libqrencode-dev"
-TEST="$BUILD chromium gettext curl openssl python3 sqlite3 python3-feedparser libxml2-utils"
+libutf8proc-dev libjansson-dev libvips-dev zlib1g-dev libinih-dev libssl-dev libcmocka-dev libqrencode-dev libpq-dev"
+TEST="$BUILD chromium gettext curl openssl python3 sqlite3 python3-feedparser libxml2-utils postgresql-15 postgresql-client-15"
 BENCH="$BUILD nginx-light wrk hyperfine curl hunspell-vi"
 
 missing() {

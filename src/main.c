@@ -37,20 +37,21 @@ static int cmd_help(int argc, char **argv);
 
 static const cmd_t cmds[] = {
 	{"serve", cmd_serve, "serve the portal over HTTP",
-	 "usage: cong serve --data DIR [--listen HOST:PORT[,HOST:PORT…]] [--config FILE] [--SETTING VALUE …]\n"
+	 "usage: cong serve --data DIR [--db URL] [--listen HOST:PORT[,HOST:PORT…]] [--config FILE] [--SETTING VALUE …]\n"
 	 "\n"
 	 "Serves the portal whose data directory is DIR.  Settings come from built-in defaults, then DIR/cong.ini\n"
 	 "(or --config FILE; section [server]), then CONG_<SETTING> environment variables, then flags.\n"
 	 "Settings (flag --name or --name=value; in the INI file name = value):\n"},
 	{"init", cmd_init, "create a data directory (database, media) and an admin account",
-	 "usage: cong init --data DIR [--demo] [--base-url URL]\n"
+	 "usage: cong init --data DIR [--db postgres://USER@HOST/DATABASE] [--demo] [--base-url URL]\n"
 	 "\n"
 	 "Creates DIR (it must not hold a portal already) with an SQLite database and a media folder, and an\n"
-	 "account 'admin' whose random password is printed once.  --demo adds the demo portal of the fictional\n"
+	 "account 'admin' whose random password is printed once.  With --db the database is that PostgreSQL\n"
+	 "one instead (it must exist and be empty), and DIR/cong.ini records it for the other commands.  --demo adds the demo portal of the fictional\n"
 	 "Sông Lam province: articles in three languages with generated pictures.  --base-url is the public\n"
 	 "address used in links that leave the site (default http://127.0.0.1:8080).\n"},
 	{"user", cmd_user, "manage staff accounts",
-	 "usage: cong user add --data DIR --login NAME --role admin|editor|publisher [--name 'Full name'] --password-stdin\n"
+	 "usage: cong user add --data DIR|--db URL --login NAME --role admin|editor|publisher [--name 'Full name'] --password-stdin\n"
 	 "\n"
 	 "Adds an account.  The password is read from the first line of standard input; it must have at least\n"
 	 "10 characters, must not contain the login name and must not be a common password.\n"},
@@ -124,22 +125,30 @@ static const char *flag(int argc, char **argv, int *i, const char **val, int tak
 	return name;
 }
 
-/* The database file of a data directory, checked to exist and be writable. */
-static char *data_db_path(const char *dir, int must_exist)
+/* A data directory that exists and is writable (it holds cong.ini, and by default the database and media). */
+static int data_dir_ok(const char *dir)
 {
 	if (!dir || !*dir) {
 		fprintf(stderr, "cong: no data directory: give --data DIR (or CONG_DATA)\n");
-		return NULL;
+		return 0;
 	}
 	struct stat st;
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "cong: data directory '%s' does not exist; create it with 'cong init --data %s'\n", dir, dir);
-		return NULL;
+		return 0;
 	}
 	if (access(dir, W_OK) < 0) {
 		fprintf(stderr, "cong: data directory '%s' is not writable: %s\n", dir, strerror(errno));
-		return NULL;
+		return 0;
 	}
+	return 1;
+}
+
+/* The SQLite file of a data directory, checked to exist and be writable. */
+static char *data_db_path(const char *dir, int must_exist)
+{
+	if (!data_dir_ok(dir))
+		return NULL;
 	size_t n = strlen(dir) + 16;
 	char *p = malloc(n);
 	snprintf(p, n, "%s/cong.db", dir);
@@ -149,6 +158,27 @@ static char *data_db_path(const char *dir, int must_exist)
 		return NULL;
 	}
 	return p;
+}
+
+/* The database a command works on: --db URL, else CONG_DB / CONG_DATABASE_URL, else the db setting of
+ * DIR/cong.ini (what `cong init --db` wrote there), else the SQLite file DIR/cong.db.  malloc'd. */
+static char *portal_db(const char *dir, const char *db_flag)
+{
+	if (db_flag)
+		return strdup(db_flag);
+	config_t c;
+	config_init(&c);
+	char *err = NULL, ini[4096], *target = NULL;
+	if (dir)
+		snprintf(ini, sizeof(ini), "%s/cong.ini", dir);
+	if (config_load_env(&c, &err) < 0 || (!c.db && dir && config_load_file(&c, ini, 1, &err) < 0)) {
+		fprintf(stderr, "cong: %s\n", err);
+		free(err);
+	} else {
+		target = c.db ? strdup(c.db) : data_db_path(dir, 1);
+	}
+	config_release(&c);
+	return target;
 }
 
 static db_t *open_db(const char *path, int create)
@@ -259,11 +289,15 @@ static int cmd_serve(int argc, char **argv)
 	}
 	log_set_level(!strcmp(c->log_level, "debug") ? LOG_DEBUG : !strcmp(c->log_level, "warn") ? LOG_WARN
 					  : !strcmp(c->log_level, "error") ? LOG_ERR : LOG_INFO);
-	if ((app.db_path = data_db_path(c->data_dir, 1)) == NULL)
+	if ((app.db_path = c->db ? (data_dir_ok(c->data_dir) ? strdup(c->db) : NULL) : data_db_path(c->data_dir, 1)) == NULL)
 		return 1;
-	size_t n = strlen(c->data_dir) + 8;
-	app.media_dir = malloc(n);
-	snprintf(app.media_dir, n, "%s/media", c->data_dir);
+	if (c->media_dir) {
+		app.media_dir = strdup(c->media_dir);
+	} else {
+		size_t n = strlen(c->data_dir) + 8;
+		app.media_dir = malloc(n);
+		snprintf(app.media_dir, n, "%s/media", c->data_dir);
+	}
 	if (sodium_init() < 0)
 		fatal("cannot start libsodium");
 	db_t *db = open_db(app.db_path, 0);
@@ -347,9 +381,44 @@ static int init_settings(db_t *db, const char *base_url)
 	return db_execf(db, "INSERT INTO settings (key, value) VALUES ('site.base_url', ?)", "s", base_url) < 0 ? -1 : 0;
 }
 
+/* 1 when the PostgreSQL database cannot take a new portal: unreachable, or it has one already. */
+static int init_pg_taken(const char *url)
+{
+	char *err = NULL;
+	db_t *db = db_open(url, 0, &err);
+	if (!db) {
+		fprintf(stderr, "cong init: cannot open database: %s\n", err);
+		free(err);
+		return 1;
+	}
+	long long n = db_int(db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+				 " AND table_schema = current_schema()", "", 1);
+	db_close(db);
+	return n != 0;
+}
+
+/* DIR/cong.ini naming the database, so every later command given --data DIR finds it.  It holds the URL
+ * (perhaps with a password): readable by its owner only. */
+static int init_write_ini(const char *dir, const char *url)
+{
+	char ini[4096];
+	snprintf(ini, sizeof(ini), "%s/cong.ini", dir);
+	if (access(ini, F_OK) == 0) {
+		printf("note: %s exists and was left as it is: add 'db = %s' to its [server] section\n", ini, url);
+		return 0;
+	}
+	FILE *f = fopen(ini, "wx");
+	if (!f || fchmod(fileno(f), 0600) < 0 || fprintf(f, "[server]\n; the portal's database (cong init --db)\ndb = %s\n", url) < 0 ||
+	    fclose(f) != 0) {
+		fprintf(stderr, "cong init: cannot write %s: %s\n", ini, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int cmd_init(int argc, char **argv)
 {
-	const char *dir = getenv("CONG_DATA"), *base_url = "http://127.0.0.1:8080";
+	const char *dir = getenv("CONG_DATA"), *base_url = "http://127.0.0.1:8080", *db_url = NULL;
 	int demo = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *v, *name = flag(argc, argv, &i, &v, 0);
@@ -358,7 +427,7 @@ static int cmd_init(int argc, char **argv)
 			return 0;
 		} else if (name && strcmp(name, "demo") == 0) {
 			demo = 1;
-		} else if (name && (strcmp(name, "data") == 0 || strcmp(name, "base_url") == 0)) {
+		} else if (name && (strcmp(name, "data") == 0 || strcmp(name, "base_url") == 0 || strcmp(name, "db") == 0)) {
 			if (!v && i + 1 < argc)
 				v = argv[++i];
 			if (!v) {
@@ -367,6 +436,8 @@ static int cmd_init(int argc, char **argv)
 			}
 			if (strcmp(name, "data") == 0)
 				dir = v;
+			else if (strcmp(name, "db") == 0)
+				db_url = v;
 			else
 				base_url = v;
 		} else {
@@ -382,11 +453,19 @@ static int cmd_init(int argc, char **argv)
 		fprintf(stderr, "cong init: cannot create '%s': %s\n", dir, strerror(errno));
 		return 1;
 	}
-	char *path = data_db_path(dir, 0);
+	if (db_url && !db_is_url(db_url)) {
+		fprintf(stderr, "cong init: --db takes a PostgreSQL URL (postgres://USER@HOST/DATABASE), not '%s'\n", db_url);
+		return 2;
+	}
+	char *path = db_url ? (data_dir_ok(dir) ? strdup(db_url) : NULL) : data_db_path(dir, 0);
 	if (!path)
 		return 1;
-	if (access(path, F_OK) == 0) {
-		fprintf(stderr, "cong init: '%s' already holds a portal (cong.db exists); nothing changed\n", dir);
+	if (db_url ? init_pg_taken(db_url) : access(path, F_OK) == 0) {
+		fprintf(stderr, "cong init: %s already holds a portal; nothing changed\n", db_url ? "the database" : dir);
+		free(path);
+		return 1;
+	}
+	if (db_url && init_write_ini(dir, db_url) < 0) {
 		free(path);
 		return 1;
 	}
@@ -443,7 +522,7 @@ static int cmd_user(int argc, char **argv)
 		fprintf(stderr, "cong user: unknown subcommand '%s'\n%s", argv[1], cmd_find("user")->usage);
 		return 2;
 	}
-	const char *dir = getenv("CONG_DATA"), *login = NULL, *role = NULL, *display = NULL;
+	const char *dir = getenv("CONG_DATA"), *login = NULL, *role = NULL, *display = NULL, *db_url = NULL;
 	int pw_stdin = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *v, *name = flag(argc, argv, &i, &v, 0);
@@ -463,6 +542,8 @@ static int cmd_user(int argc, char **argv)
 		}
 		if (strcmp(name, "data") == 0)
 			dir = v;
+		else if (strcmp(name, "db") == 0)
+			db_url = v;
 		else if (strcmp(name, "login") == 0)
 			login = v;
 		else if (strcmp(name, "role") == 0)
@@ -502,7 +583,7 @@ static int cmd_user(int argc, char **argv)
 		fprintf(stderr, "cong user add: password refused: %s\n", why);
 		return 2;
 	}
-	char *path = data_db_path(dir, 1);
+	char *path = portal_db(dir, db_url);
 	if (!path)
 		return 1;
 	db_t *db = open_db(path, 0);

@@ -20,6 +20,8 @@ static const struct cfg_directive {
 	const char *help;
 } cfg_table[] = {
 	{"data", CFG_STR, offsetof(config_t, data_dir), 0, 0, NULL, "data directory (database, media)"},
+	{"db", CFG_STR, offsetof(config_t, db), 0, 0, NULL, "PostgreSQL database URL (postgres://…; also CONG_DATABASE_URL); unset: DATA/cong.db, SQLite"},
+	{"media_dir", CFG_STR, offsetof(config_t, media_dir), 0, 0, NULL, "uploaded images (default DATA/media); with several servers, a directory they share"},
 	{"listen", CFG_STR, offsetof(config_t, listen), 0, 0, "127.0.0.1:8080", "addresses, comma-separated: HOST:PORT, [IPV6]:PORT"},
 	{"share_dir", CFG_STR, offsetof(config_t, share_dir), 0, 0, CONG_SHARE_DIR, "templates, locale, static and demo files"},
 	{"tls_cert", CFG_STR, offsetof(config_t, tls_cert), 0, 0, NULL, "PEM certificate chain: enables TLS and HTTP/2"},
@@ -153,6 +155,9 @@ int config_load_env(config_t *c, char **err)
 		if (v && config_set(c, cfg_table[i].name, v, err) < 0)
 			return -1;
 	}
+	/* the name most PostgreSQL tools know */
+	if (!getenv("CONG_DB") && getenv("CONG_DATABASE_URL"))
+		return config_set(c, "db", getenv("CONG_DATABASE_URL"), err);
 	return 0;
 }
 

@@ -36,7 +36,8 @@ int db_migrate(db_t *db, char **err)
 	for (const struct db_migration *m = db_migrations; m->version; m++) {
 		if (m->version <= have)
 			continue;
-		if (db_begin(db) < 0 || db_exec_script(db, m->sql) < 0 ||
+		int pg = strcmp(db_backend_name(db), "postgresql") == 0;
+		if (db_begin(db) < 0 || db_exec_script(db, pg && m->sql_pg ? m->sql_pg : m->sql) < 0 ||
 		    db_execf(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", "isi",
 			     (long long)m->version, m->name, (long long)time(NULL)) < 0 ||
 		    db_commit(db) < 0) {

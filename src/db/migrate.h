@@ -1,5 +1,6 @@
 /* migrate: numbered schema migrations, compiled into the binary from src/db/migrations/NNN_name.sql
- * and applied in order at start-up; each applied version is recorded in schema_migrations. */
+ * (and NNN_name.pg.sql where PostgreSQL needs its own form) and applied in order at start-up; each
+ * applied version is recorded in schema_migrations. */
 #ifndef DB_MIGRATE_H
 #define DB_MIGRATE_H
 #include "db/db.h"
@@ -8,6 +9,7 @@ struct db_migration {
 	int version;
 	const char *name;
 	const char *sql;
+	const char *sql_pg; /* the PostgreSQL form, when it differs (NNN_name.pg.sql) */
 };
 extern const struct db_migration db_migrations[]; /* ends with a zero entry */
 

@@ -1,7 +1,5 @@
-/* search: the results pages and the store query behind them.  The FTS5 query runs first, on its own
- * (a MATERIALIZED CTE, so the planner cannot trade the full-text index for a scan of articles), and the
- * VISIBLE rule and the filters are applied by joining articles after: a draft, a scheduled or an
- * unpublished article can never be listed, whatever the index holds. */
+/* search: the results pages.  The store side (the full-text index of each backend, and the statements
+ * that apply the visibility rule and the filters) is in db/: db_search_sql. */
 #include "search/search.h"
 
 #include <stdio.h>
@@ -33,38 +31,8 @@ static const char *search_path(const char *lang)
 
 long long search_sync(db_t *db)
 {
-	if (db_int(db, "SELECT EXISTS (SELECT 1 FROM search_dirty)", "", 0) == 0)
-		return 0;
-	if (db_begin(db) < 0)
-		return -1;
-	/* under the write lock: no other writer can queue an article between these statements */
-	long long n = db_int(db, "SELECT count(*) FROM search_dirty", "", 0);
-	if (db_exec_script(db, "DELETE FROM article_search WHERE rowid IN (SELECT article_id FROM search_dirty);"
-			       "INSERT INTO article_search (rowid, title, lead, body, lang)"
-			       " SELECT a.id, cong_fold(a.title), cong_fold(a.lead), cong_fold(a.body), a.lang FROM articles a"
-			       " WHERE a.id IN (SELECT article_id FROM search_dirty);"
-			       "DELETE FROM search_dirty;") < 0 ||
-	    db_commit(db) < 0) {
-		db_rollback(db);
-		return -1;
-	}
-	return n;
+	return db_search_sync(db);
 }
-
-/* The FTS5 part of a search: relevance ranks with bm25 (title 10, lead 4, body 1) the matches whose rowid
- * is at least ?; date order needs no rank at all. */
-#define SEARCH_RANKED "SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 1.0, 0.0) AS r FROM article_search" \
-		      " WHERE article_search MATCH ? AND rowid >= ?"
-#define SEARCH_UNRANKED "SELECT rowid AS id, 0 AS r FROM article_search WHERE article_search MATCH ? AND rowid >= ?"
-/* The visibility rule and the filters, applied after, through articles_search_filter (a covering index:
- * the article rows themselves, bodies and all, are never read for the matches). */
-#define SEARCH_FILTER                                                                                        \
-	" FROM m JOIN articles a INDEXED BY articles_search_filter ON a.id = m.id"                                                             \
-	" WHERE a.status = 'published' AND a.published_at <= ? AND a.published_at >= ?"                      \
-	" AND (? = 0 OR a.category_id = ? OR a.category_id IN (SELECT id FROM categories WHERE parent_id = ?))"
-#define SEARCH_SQL(cte, order)                                                                               \
-	"WITH m AS MATERIALIZED (" cte ") SELECT a.id, count(*) OVER ()" SEARCH_FILTER " ORDER BY " order    \
-	" LIMIT ? OFFSET ?"
 
 int search_find_capped(db_t *db, const search_params_t *p, long long *ids, long long *total, int *capped)
 {
@@ -80,10 +48,7 @@ int search_find_capped(db_t *db, const search_params_t *p, long long *ids, long 
 		      p->lang[1] >= 'a' && p->lang[1] <= 'z';
 	buf_t mb;
 	buf_init(&mb, 128 * 1024);
-	buf_appendf(&mb, "{title lead body} : %s", p->match);
-	if (lang_ok)
-		buf_appendf(&mb, " AND lang : \"%s\"", p->lang);
-	if (mb.overflow) {
+	if (db_search_match(db, &mb, p->match, lang_ok ? p->lang : "") < 0) {
 		buf_release(&mb);
 		return -1;
 	}
@@ -91,12 +56,10 @@ int search_find_capped(db_t *db, const search_params_t *p, long long *ids, long 
 	/* bm25 and the visibility join cost a few microseconds per match: a query matching most of a large
 	 * portal ("hội nghị") is ranked, sorted and counted among its SEARCH_RANK_MAX newest matches only
 	 * (rowids grow with creation time), and its total is shown as "N+" */
-	long long cutoff = db_int(db, "SELECT rowid FROM article_search WHERE article_search MATCH ? ORDER BY rowid DESC"
-				      " LIMIT 1 OFFSET ?", "si", 0, match, (long long)SEARCH_RANK_MAX - 1);
+	long long cutoff = db_int(db, db_search_sql(db, DB_SEARCH_CUTOFF), "si", 0, match, (long long)SEARCH_RANK_MAX - 1);
 	*capped = cutoff > 0;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		db_stmt_t *st = db_prepare(db, p->by_date ? SEARCH_SQL(SEARCH_UNRANKED, "a.published_at DESC, a.id DESC")
-							  : SEARCH_SQL(SEARCH_RANKED, "m.r, a.published_at DESC, a.id DESC"));
+		db_stmt_t *st = db_prepare(db, db_search_sql(db, p->by_date ? DB_SEARCH_BY_DATE : DB_SEARCH_RANKED));
 		long long off = attempt ? 0 : p->offset;
 		if (!st) {
 			n = -1;
