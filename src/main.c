@@ -19,6 +19,7 @@
 #include "media/media.h"
 #include "news/editorial.h"
 #include "news/news.h"
+#include "svc/workday.h"
 #include <sodium.h>
 
 #define CONG_VERSION "0.1.0"
@@ -55,6 +56,7 @@ static const cmd_t cmds[] = {
 	 "\n"
 	 "Adds an account.  The password is read from the first line of standard input; it must have at least\n"
 	 "10 characters, must not contain the login name and must not be a common password.\n"},
+	{"calendar", calendar_cmd, "list the days off of a year and compute due dates", calendar_cmd_usage},
 	{"help", cmd_help, "show help for a command", "usage: cong help [COMMAND]\n"},
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -160,25 +162,37 @@ static char *data_db_path(const char *dir, int must_exist)
 	return p;
 }
 
-/* The database a command works on: --db URL, else CONG_DB / CONG_DATABASE_URL, else the db setting of
- * DIR/cong.ini (what `cong init --db` wrote there), else the SQLite file DIR/cong.db.  malloc'd. */
-static char *portal_db(const char *dir, const char *db_flag)
+/* The PostgreSQL database configured for a portal: CONG_DB / CONG_DATABASE_URL, else the db setting of
+ * DIR/cong.ini (what `cong init --db` wrote there).  malloc'd; NULL for none (SQLite), and on a bad
+ * cong.ini, with *bad set. */
+static char *configured_db(const char *dir, int *bad)
 {
-	if (db_flag)
-		return strdup(db_flag);
 	config_t c;
 	config_init(&c);
-	char *err = NULL, ini[4096], *target = NULL;
+	char *err = NULL, ini[4096], *url = NULL;
 	if (dir)
 		snprintf(ini, sizeof(ini), "%s/cong.ini", dir);
+	*bad = 0;
 	if (config_load_env(&c, &err) < 0 || (!c.db && dir && config_load_file(&c, ini, 1, &err) < 0)) {
 		fprintf(stderr, "cong: %s\n", err);
 		free(err);
-	} else {
-		target = c.db ? strdup(c.db) : data_db_path(dir, 1);
+		*bad = 1;
+	} else if (c.db) {
+		url = strdup(c.db);
 	}
 	config_release(&c);
-	return target;
+	return url;
+}
+
+/* The database a command works on: --db URL, else the configured one, else the SQLite file DIR/cong.db.
+ * malloc'd; NULL after telling the user what is wrong. */
+static char *portal_db(const char *dir, const char *db_flag)
+{
+	int bad;
+	if (db_flag)
+		return strdup(db_flag);
+	char *url = configured_db(dir, &bad);
+	return url ? url : bad ? NULL : data_db_path(dir, 1);
 }
 
 static db_t *open_db(const char *path, int create)
@@ -453,22 +467,31 @@ static int cmd_init(int argc, char **argv)
 		fprintf(stderr, "cong init: cannot create '%s': %s\n", dir, strerror(errno));
 		return 1;
 	}
+	char *cfg_url = NULL;
+	int bad = 0;
+	if (!db_url && dir && (db_url = cfg_url = configured_db(dir, &bad)) == NULL && bad)
+		return 1;
 	if (db_url && !db_is_url(db_url)) {
 		fprintf(stderr, "cong init: --db takes a PostgreSQL URL (postgres://USER@HOST/DATABASE), not '%s'\n", db_url);
+		free(cfg_url);
 		return 2;
 	}
 	char *path = db_url ? (data_dir_ok(dir) ? strdup(db_url) : NULL) : data_db_path(dir, 0);
 	if (!path)
 		return 1;
 	if (db_url ? init_pg_taken(db_url) : access(path, F_OK) == 0) {
-		fprintf(stderr, "cong init: %s already holds a portal; nothing changed\n", db_url ? "the database" : dir);
+		fprintf(stderr, "cong init: '%s' already holds a portal (%s); nothing changed\n", dir,
+			db_url ? "its PostgreSQL database has one" : "cong.db exists");
 		free(path);
+		free(cfg_url);
 		return 1;
 	}
-	if (db_url && init_write_ini(dir, db_url) < 0) {
+	if (db_url && !cfg_url && init_write_ini(dir, db_url) < 0) {
 		free(path);
+		free(cfg_url);
 		return 1;
 	}
+	free(cfg_url);
 	char media[4096];
 	snprintf(media, sizeof(media), "%s/media", dir);
 	if (mkdir(media, 0750) < 0 && errno != EEXIST) {

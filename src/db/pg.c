@@ -223,6 +223,25 @@ static db_stmt_t *pg_prepare(db_t *db, const char *sql)
 		memmove(&db->cache[0], &db->cache[1], sizeof(db->cache[0]) * (PG_STMT_CACHE - 1));
 		db->ncache--;
 	}
+	/* prepared now when the database is there, so a mistake in the SQL shows here as on SQLite; after a
+	 * reconnect, at the next step */
+	if (PQstatus(db->c) == CONNECTION_OK) {
+		char name[24];
+		snprintf(name, sizeof(name), "s%d", s.id);
+		PGresult *r = PQprepare(db->c, name, s.pgsql, 0, NULL);
+		s.prepared = PQresultStatus(r) == PGRES_COMMAND_OK;
+		if (!s.prepared) {
+			pg_set_err(db, PQresultErrorMessage(r));
+			db->down = PQstatus(db->c) != CONNECTION_OK;
+		}
+		PQclear(r);
+		if (!s.prepared && !db->down) {
+			free(s.sql);
+			free(s.pgsql);
+			free(s.vals);
+			return NULL;
+		}
+	}
 	db->cache[db->ncache] = s;
 	return &db->cache[db->ncache++];
 }
@@ -502,7 +521,7 @@ static void pg_quiet(db_t *db, int on)
  * words exactly where FTS5's unicode61 does (it would otherwise keep "1.234" or a URL as one token). */
 static int pg_fold(const char *s, buf_t *out)
 {
-	out->len = 0;
+	buf_reset(out);
 	if (search_fold(s, strlen(s), 0, out) < 0)
 		return -1;
 	for (size_t i = 0; i < out->len; i++) {
@@ -510,7 +529,6 @@ static int pg_fold(const char *s, buf_t *out)
 		if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
 			out->data[i] = ' ';
 	}
-	buf_cstr(out);
 	return 0;
 }
 
@@ -520,7 +538,8 @@ static long long pg_search_sync(db_t *db)
 		return 0;
 	if (pg_begin(db) < 0)
 		return -1;
-	long long n = 0;
+	/* under the write lock: no other writer can queue an article meanwhile */
+	long long n = db_int(db, "SELECT count(*) FROM search_dirty", "", 0);
 	buf_t t, l, b;
 	buf_init(&t, 64u << 20);
 	buf_init(&l, 64u << 20);
@@ -540,7 +559,6 @@ static long long pg_search_sync(db_t *db)
 			rc = DB_ERROR;
 			break;
 		}
-		n++;
 	}
 	if (st)
 		db_done(st);

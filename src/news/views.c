@@ -38,21 +38,26 @@ int news_views_flush(db_t *db)
 	memcpy(batch, views_slots, sizeof(batch));
 	memset(views_slots, 0, sizeof(views_slots));
 	pthread_mutex_unlock(&views_lock);
-	int n = 0;
+	int n = 0, rc = -1;
+	/* counters change no page: other servers keep their caches */
+	db_quiet(db, 1);
 	if (db_begin(db) < 0)
-		return -1;
+		goto out;
 	for (unsigned i = 0; i < VIEWS_SLOTS; i++) {
 		if (!batch[i].id)
 			continue;
 		if (db_execf(db, "UPDATE articles SET views = views + ? WHERE id = ?", "ii", batch[i].count, batch[i].id) < 0) {
 			db_rollback(db);
-			return -1;
+			goto out;
 		}
 		n++;
 	}
 	if (db_commit(db) < 0) {
 		db_rollback(db);
-		return -1;
+		goto out;
 	}
-	return n;
+	rc = n;
+out:
+	db_quiet(db, 0);
+	return rc;
 }

@@ -95,7 +95,7 @@ test('the workflow through JSON: create, edit with the revision, conflict, submi
 	assert.equal(json(r).status, 'unpublished');
 	assert.ok(!(await request(srv, '/')).text.includes('Đò Lèn'), 'unpublished: gone from the home page');
 	assert.equal((await call('POST', `/api/v1/articles/${a.id}/nonsense`, { token: pub })).status, 404);
-	const actions = sql(dir, `SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log WHERE object_id = ${a.id} AND object_type = 'article' ORDER BY id)`);
+	const actions = sql(dir, `SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log WHERE object_id = ${a.id} AND object_type = 'article' ORDER BY id) AS x`);
 	for (const x of ['article.create', 'article.edit', 'article.submit', 'article.return', 'article.publish', 'article.unpublish'])
 		assert.ok(actions.includes(x), `audit has ${x}: ${actions}`);
 });

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { cleanup, freePort, initPortal, runCong, sql, tempDir } from './helpers.mjs';
+import { cleanup, freePort, initPortal, pgInitArgs, runCong, sql, tempDir } from './helpers.mjs';
 
 let data;
 
@@ -117,7 +117,7 @@ describe('init', () => {
 
 	test('cong init in a new directory prints the admin password once and creates the database', async () => {
 		const dir = path.join(await tempDir(), 'fresh');
-		const r = await runCong(['init', '--data', dir]);
+		const r = await runCong(['init', '--data', dir, ...pgInitArgs()]);
 		assert.equal(r.code, 0, r.stderr);
 		assert.match(r.stdout, /login:\s+admin/);
 		assert.match(r.stdout, /password:\s+\S{10,}/);

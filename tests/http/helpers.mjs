@@ -3,6 +3,8 @@
 //
 //   CONG_BIN               the binary under test (default: build/cong of this repository)
 //   CONG_HTTP_FRESH_INIT=1 run `cong init --demo` in every test file instead of copying one per run
+//   CONG_TEST_PG           a PostgreSQL server's base URL (postgres://USER@HOST:PORT/, see scripts/pg.sh):
+//                          every portal gets a database of its own there instead of a SQLite file
 //
 // Every request helper here uses node:http or raw sockets, never fetch: fetch adds Accept-Encoding and
 // decompresses on its own, which would hide exactly what some tests look at.
@@ -86,10 +88,12 @@ export async function tempDir(tag = 'cong-http-') {
 export async function initPortal({ demo = true } = {}) {
 	const dir = path.join(await tempDir(), 'data');
 	if (demo && !process.env.CONG_HTTP_FRESH_INIT) {
-		await cp(await demoTemplate(), dir, { recursive: true });
+		const template = await demoTemplate();
+		await cp(template, dir, { recursive: true });
+		if (PG) await writeFile(path.join(dir, 'cong.ini'), `[server]\ndb = ${pgCreateDb(pgDbName(template))}\n`);
 		return dir;
 	}
-	const r = await runCong(['init', '--data', dir, ...(demo ? ['--demo'] : [])]);
+	const r = await runCong(['init', '--data', dir, ...pgInitArgs(), ...(demo ? ['--demo'] : [])]);
 	if (r.code !== 0) throw new Error(`cong init failed (${r.code}): ${r.stderr}`);
 	return dir;
 }
@@ -109,7 +113,7 @@ function alive(pid) {
 async function demoTemplate() {
 	const st = await stat(BIN);
 	const key = createHash('sha1')
-		.update(`${BIN}|${st.size}|${st.mtimeMs}|${process.env.CONG_SHARE_DIR || ''}`)
+		.update(`${BIN}|${st.size}|${st.mtimeMs}|${process.env.CONG_SHARE_DIR || ''}|${PG}`)
 		.digest('hex')
 		.slice(0, 12);
 	/* templates of earlier runs whose runner is gone */
@@ -136,7 +140,7 @@ async function demoTemplate() {
 			await sleep(100);
 		}
 	}
-	const r = await runCong(['init', '--data', data, '--demo']);
+	const r = await runCong(['init', '--data', data, ...pgInitArgs(), '--demo']);
 	if (r.code !== 0) {
 		const msg = `cong init --demo failed (${r.code}/${r.signal}): ${r.stderr}`;
 		await writeFile(failed, msg);
@@ -146,8 +150,54 @@ async function demoTemplate() {
 	return data;
 }
 
-/** Runs an SQL statement on a portal's database with the sqlite3 CLI; returns its trimmed output. */
+/* ---- PostgreSQL (CONG_TEST_PG) -------------------------------------------------------------------- */
+
+export const PG = process.env.CONG_TEST_PG || '';
+let pgSeq = 0;
+
+function psql(url, query) {
+	const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1', url, '-c', query], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+	return r.stdout.replace(/\n$/, '');
+}
+
+/** A new database on the test server (a copy of template when given); its URL. */
+export function pgCreateDb(template) {
+	const name = `cong_t_${process.pid}_${Date.now()}_${pgSeq++}`;
+	psql(`${PG}postgres`, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+	return `${PG}${name}`;
+}
+
+/** The database named by a portal's cong.ini. */
+function pgUrl(dataDir) {
+	const ini = spawnSync('cat', [path.join(dataDir, 'cong.ini')], { encoding: 'utf8' }).stdout || '';
+	const m = ini.match(/^db = (.*)$/m);
+	if (!m) throw new Error(`${dataDir}/cong.ini names no database`);
+	return m[1];
+}
+
+function pgDbName(dataDir) {
+	return pgUrl(dataDir).split('/').pop();
+}
+
+/** cong init's arguments for a portal in a new database of the test server (none for SQLite). */
+export function pgInitArgs() {
+	return PG ? ['--db', pgCreateDb()] : [];
+}
+
+/* The few SQLite idioms the tests use, in PostgreSQL's words; a write also tells the servers (NOTIFY), as a
+ * person changing the database by hand is told to in docs/DEPLOY.md. */
+function pgDialect(query) {
+	let q = query
+		.replace(/strftime\('%s',\s*'now'\)/g, 'CAST(extract(epoch FROM now()) AS BIGINT)')
+		.replace(/group_concat\(([^,()]+),\s*('[^']*')\)/g, 'string_agg(CAST($1 AS TEXT), $2)');
+	if (/^\s*(UPDATE|INSERT|DELETE)\b/i.test(q)) q += '; NOTIFY cong_change';
+	return q;
+}
+
+/** Runs an SQL statement on a portal's database (the sqlite3 CLI, or psql); returns its trimmed output. */
 export function sql(dataDir, query) {
+	if (PG) return psql(pgUrl(dataDir), pgDialect(query)).trim();
 	const r = spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 10000', path.join(dataDir, 'cong.db'), query], {
 		encoding: 'utf8',
 	});

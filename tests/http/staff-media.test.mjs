@@ -670,11 +670,11 @@ describe('edit and delete', () => {
 		await editor.upload('/admin/media', { file: makePng(10, 10), filename: 'p.png', type: 'image/png', alt: 'Trên trang' });
 		const m = lastMedia();
 		const pageId = sql(dataDir, 'SELECT id FROM pages ORDER BY id LIMIT 1');
-		sql(dataDir, `UPDATE pages SET body = body || char(10) || '![x](/media/${m.name}-960.jpg)' WHERE id = ${pageId}`);
+		sql(dataDir, `UPDATE pages SET body = body || '\n![x](/media/${m.name}-960.jpg)' WHERE id = ${pageId}`);
 		const r = await editor.post(`/admin/media/${m.id}/delete`, { csrf: editor.csrf });
 		assert.equal(r.status, 409);
 		assert.match(r.text, /\(Trang, [a-z]+: trong bài\)/);
-		sql(dataDir, `UPDATE pages SET body = replace(body, char(10) || '![x](/media/${m.name}-960.jpg)', '') WHERE id = ${pageId}`);
+		sql(dataDir, `UPDATE pages SET body = replace(body, '\n![x](/media/${m.name}-960.jpg)', '') WHERE id = ${pageId}`);
 	});
 
 	test("another editor's draft that uses the image is listed without its title or a link", async () => {

@@ -436,10 +436,10 @@ describe('permissions and CSRF', () => {
 		[`/admin/menus/items/${mid()}/delete`, {}],
 	];
 	const snapshot = () =>
-		sql(data, "SELECT group_concat(key || '=' || value, '|') FROM settings WHERE key LIKE 'site.%'") +
-		sql(data, "SELECT group_concat(id || ':' || coalesce(parent_id, 0) || ':' || position, '|') FROM categories") +
-		sql(data, "SELECT group_concat(category_id || lang || slug || name, '|') FROM category_i18n") +
-		sql(data, "SELECT group_concat(id || lang || position || label || url, '|') FROM menu_items");
+		sql(data, "SELECT key || '=' || value FROM settings WHERE key LIKE 'site.%' ORDER BY key") +
+		sql(data, "SELECT id || ':' || coalesce(parent_id, 0) || ':' || position FROM categories ORDER BY id") +
+		sql(data, "SELECT category_id || lang || slug || name FROM category_i18n ORDER BY category_id, lang") +
+		sql(data, "SELECT id || lang || position || label || url FROM menu_items ORDER BY id");
 
 	before(async () => {
 		/* an empty category, so a delete that got through would show */

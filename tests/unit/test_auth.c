@@ -16,10 +16,10 @@
 #include "auth/auth.h"
 #include "auth/password.h"
 #include "db/db.h"
+#include "testdb.h"
 #include "db/migrate.h"
 #include "http/form.h"
 
-static char dbpath[64];
 static db_t *db;
 static long long fake_now;
 static long long editor_id, other_id;
@@ -127,10 +127,8 @@ static int setup(void **state)
 {
 	if (sodium_init() < 0)
 		return -1;
-	snprintf(dbpath, sizeof(dbpath), "/tmp/cong-test-auth-%d.db", (int)getpid());
-	unlink(dbpath);
 	char *err = NULL;
-	db = db_open(dbpath, 1, &err);
+	db = testdb_open("auth");
 	if (!db || db_migrate(db, &err) < 0) {
 		fprintf(stderr, "%s\n", err ? err : "cannot open the test database");
 		return -1;
@@ -147,13 +145,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	db_close(db);
-	char p[96];
-	unlink(dbpath);
-	snprintf(p, sizeof(p), "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", dbpath);
-	unlink(p);
+	testdb_close(db);
 	return 0;
 }
 

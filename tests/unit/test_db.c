@@ -12,15 +12,11 @@
 
 #include "db/db.h"
 #include "db/migrate.h"
-
-static char dbpath[64];
+#include "testdb.h"
 
 static int setup(void **state)
 {
-	snprintf(dbpath, sizeof(dbpath), "/tmp/cong-test-db-%d.db", (int)getpid());
-	unlink(dbpath);
-	char *err = NULL;
-	db_t *db = db_open(dbpath, 1, &err);
+	db_t *db = testdb_open("db");
 	if (!db)
 		return -1;
 	*state = db;
@@ -29,13 +25,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	db_close(*state);
-	char p[96];
-	unlink(dbpath);
-	snprintf(p, sizeof(p), "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", dbpath);
-	unlink(p);
+	testdb_close(*state);
 	return 0;
 }
 

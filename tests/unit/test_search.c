@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testdb.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "db/db.h"
@@ -173,9 +174,7 @@ static void test_highlight(void **state)
 static db_t *open_db(char *path)
 {
 	char *err = NULL;
-	snprintf(path, 64, "/tmp/cong-test-search-%d.db", (int)getpid());
-	unlink(path);
-	db_t *db = db_open(path, 1, &err);
+	db_t *db = testdb_open("search");
 	assert_non_null(db);
 	assert_true(db_migrate(db, &err) > 0);
 	assert_true(db_execf(db, "INSERT INTO categories (id) VALUES (1)", "") >= 0);
@@ -242,8 +241,7 @@ static void test_index_in_step(void **state)
 	assert_int_equal(db_execf(db, "DELETE FROM articles WHERE id = ?", "i", z), 1);
 	assert_int_equal(search_sync(db), 1);
 	assert_int_equal(db_int(db, "SELECT count(*) FROM article_search", "", -1), 4);
-	db_close(db);
-	unlink(path);
+	testdb_close(db);
 }
 
 int main(void)

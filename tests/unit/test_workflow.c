@@ -15,10 +15,10 @@
 
 #include "auth/auth.h"
 #include "db/db.h"
+#include "testdb.h"
 #include "db/migrate.h"
 #include "news/editorial.h"
 
-static char dbpath[64];
 static db_t *db;
 static long long category, category_vi_only;
 static auth_user_t ed1 = {.login = "lan", .display_name = "Lan", .role = "editor", .kind = "web"};
@@ -195,10 +195,8 @@ static char *text(const char *sql, long long id)
 
 static int setup(void **state)
 {
-	snprintf(dbpath, sizeof(dbpath), "/tmp/cong-test-workflow-%d.db", (int)getpid());
-	unlink(dbpath);
 	char *err = NULL;
-	db = db_open(dbpath, 1, &err);
+	db = testdb_open("workflow");
 	if (!db || db_migrate(db, &err) < 0) {
 		fprintf(stderr, "%s\n", err ? err : "cannot open the test database");
 		return -1;
@@ -222,13 +220,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	db_close(db);
-	char p[96];
-	unlink(dbpath);
-	snprintf(p, sizeof(p), "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", dbpath);
-	unlink(p);
+	testdb_close(db);
 	return 0;
 }
 
