@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "core/log.h"
+#include "db/db.h"
 #include "admin/admin.h"
 #include "api/api.h"
 #include "api/public.h"
@@ -26,10 +28,33 @@ static const app_route_t *const app_tables[] = {
 	api_public_routes,
 };
 
+/* For a load balancer: 200 when this server can reach its database, 503 when it cannot. */
 static void app_healthz(http_request_t *req, http_response_t *res)
 {
+	int ok = db_int(req->db, "SELECT 1", "", 0) == 1;
+	res->status = ok ? 200 : 503;
 	res->content_type = "text/plain; charset=utf-8";
-	buf_puts(&res->body, "ok\n");
+	buf_puts(&res->body, ok ? "ok\n" : "database unavailable\n");
+}
+
+/* Whatever a handler answered, losing the database mid-way makes it a 503 (the localized page, or JSON
+ * under /api/), with Retry-After: nothing was acknowledged, and the next request reconnects. */
+static void app_db_lost(http_request_t *req, http_response_t *res)
+{
+	if (!db_unavailable(req->db) || res->status == 503)
+		return;
+	log_msg(LOG_WARN, req->rid, "database unavailable: %s", db_errmsg(req->db));
+	res->nheaders = 0;
+	if (strncmp(req->path, "/api/", 5) == 0) {
+		buf_reset(&res->body);
+		res->status = 503;
+		res->cache_ttl = 0;
+		res->content_type = "application/json";
+		buf_puts(&res->body, "{\"error\":\"unavailable\",\"message\":\"The database is unavailable; try again shortly.\"}\n");
+	} else {
+		app_error(req, res, 503);
+	}
+	http_add_header(res, "retry-after", "5");
 }
 
 /* Matches path against pattern, capturing `*` segments.  1 on a match. */
@@ -97,6 +122,7 @@ void app_handle(http_request_t *req, http_response_t *res)
 			if (strcmp(r->method, req->method) == 0 || (is_get && strcmp(r->method, "GET") == 0)) {
 				buf_release(&allow);
 				r->fn(req, res);
+				app_db_lost(req, res);
 				return;
 			}
 			buf_appendf(&allow, "%s%s%s", allow.len ? ", " : "", r->method, strcmp(r->method, "GET") ? "" : ", HEAD");

@@ -198,6 +198,9 @@ static db_stmt_t *pg_prepare(db_t *db, const char *sql)
 	for (int i = 0; i < db->ncache; i++)
 		if (db->cache[i].hash == h && strcmp(db->cache[i].sql, sql) == 0)
 			return &db->cache[i];
+	db->down = 0;
+	if (PQstatus(db->c) != CONNECTION_OK && !db->in_txn)
+		pg_ensure(db); /* reconnect now if it can: the statement is then prepared at once */
 	db_stmt_t s = {.head.be = &db_pg_backend, .db = db, .hash = h, .id = ++db->next_id, .row = -1};
 	s.sql = strdup(sql);
 	s.pgsql = pg_translate(sql, &s.nparams);
@@ -301,6 +304,7 @@ static int pg_exec(db_stmt_t *st)
 	db_t *db = st->db;
 	char name[24];
 	snprintf(name, sizeof(name), "s%d", st->id);
+	db->down = 0;
 	for (int attempt = 0;; attempt++) {
 		if (pg_ensure(db) < 0)
 			return -1;
@@ -408,6 +412,7 @@ static char *pg_dialect(const char *sql)
 
 static int pg_exec_script(db_t *db, const char *sql)
 {
+	db->down = 0;
 	if (pg_ensure(db) < 0)
 		return -1;
 	char *q = pg_dialect(sql);
