@@ -15,7 +15,7 @@ MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
 B        ?= build
 OBJ      := $(patsubst src/%.c,$(B)/obj/%.o,$(LIBSRC)) $(B)/obj/gen/migrations.o
 
-.PHONY: screenshots all asan run test test-unit test-http test-e2e deps clean bench fmt demo
+.PHONY: screenshots all asan run test test-unit test-http test-pg test-e2e deps clean bench fmt demo
 all: deps-check $(B)/cong
 
 deps-check:
@@ -69,10 +69,22 @@ test-e2e: all
 	./scripts/deps.sh --check-test || ./scripts/deps.sh test
 	CONG_BIN=$(CURDIR)/build/cong node --test --test-reporter=spec tests/e2e/
 
+# The same unit and HTTP suites on PostgreSQL (a private server from scripts/pg.sh), then the tests only
+# PostgreSQL has: two servers on one database, the database killed under load, migration from SQLite.
+PG_URL = postgres://cong@127.0.0.1:$${CONG_PG_PORT:-54329}/
+test-pg: all unit-bins
+	./scripts/deps.sh --check-test || ./scripts/deps.sh test
+	./scripts/pg.sh start
+	CONG_TEST_PG=$(PG_URL) ./scripts/run-unit.sh $(B) && \
+	CONG_TEST_PG=$(PG_URL) CONG_BIN=$(CURDIR)/$(B)/cong node --test --test-reporter=spec tests/http/ && \
+	CONG_TEST_PG=$(PG_URL) CONG_BIN=$(CURDIR)/$(B)/cong node --test --test-concurrency=1 --test-reporter=spec tests/pg/; \
+	rc=$$?; ./scripts/pg.sh stop; exit $$rc
+
 test: all
 	./scripts/deps.sh --check-test || ./scripts/deps.sh test
 	$(MAKE) test-unit
 	$(MAKE) test-http
+	$(MAKE) test-pg
 	$(MAKE) asan
 	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -36,13 +36,14 @@ restart)
 	ctl start -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=128MB" >/dev/null
 	;;
 kill)
-	kill -9 "$(head -1 "$DIR/data/postmaster.pid")"
-	# its backends go with it once they notice; wait until the port is free
-	for i in $(seq 50); do
-		as_pg "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" || break
-		sleep 0.1
+	# the whole server at once, as a crash would take it: the postmaster and every process it started
+	pid=$(head -1 "$DIR/data/postmaster.pid")
+	kids=$(pgrep -P "$pid" || true)
+	kill -9 "$pid" $kids
+	for i in $(seq 100); do
+		kill -0 "$pid" $kids 2>/dev/null || break
+		sleep 0.05
 	done
-	pkill -9 -f "postgres: .*cong" 2>/dev/null || true
 	;;
 stop)
 	[ -f "$DIR/data/postmaster.pid" ] && ctl stop -m fast >/dev/null 2>&1 || true
