@@ -9,7 +9,7 @@ typedef struct auth_user {
 	long long id;
 	const char *login;
 	const char *display_name;
-	const char *role;        /* "admin", "publisher", "editor" */
+	const char *role;        /* "admin", "publisher", "editor", "officer" */
 	long long session_id;
 	const char *csrf;        /* the session's synchronizer token */
 	const char *kind;        /* "web" or "api" */
@@ -68,6 +68,10 @@ typedef enum perm {
 	PERM_CATEGORIES,
 	PERM_MENUS,
 	PERM_AUDIT,
+	PERM_CATALOG,           /* agencies, fields, procedures, forms; CSV import */
+	PERM_CALENDAR,          /* the announced days off and working days */
+	PERM_DOSSIER,           /* process dossiers: only those of the officer's agencies (svc_officer_may) */
+	PERM_STATS,             /* the staff statistics of dossiers */
 	PERM__COUNT
 } perm_t;
 /* Whether u may do p; for article actions, author_id and status describe the article (0/NULL for none). */

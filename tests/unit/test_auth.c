@@ -419,29 +419,33 @@ static void test_csrf_login_form(void **state)
 
 /* ---- the permission matrix ------------------------------------------------------------------------------------ */
 
-/* The issue's rules, one row per permission: Y yes, N no, O the editor's own article in any state,
- * E the editor's own article while it is a draft or returned. */
+/* The issues' rules, one row per permission, columns admin, publisher, editor, officer: Y yes, N no, O the
+ * editor's own article in any state, E the editor's own article while it is a draft or returned. */
 static const struct {
 	perm_t p;
 	const char *name;
-	char admin, publisher, editor;
+	char admin, publisher, editor, officer;
 } expect[] = {
-	{PERM_ARTICLE_LIST, "article.list", 'Y', 'Y', 'Y'},
-	{PERM_ARTICLE_CREATE, "article.create", 'Y', 'Y', 'Y'},
-	{PERM_ARTICLE_VIEW, "article.view", 'Y', 'Y', 'O'},
-	{PERM_ARTICLE_EDIT, "article.edit", 'Y', 'Y', 'E'},
-	{PERM_ARTICLE_SUBMIT, "article.submit", 'Y', 'Y', 'E'},
-	{PERM_ARTICLE_RETURN, "article.return", 'Y', 'Y', 'N'},
-	{PERM_ARTICLE_PUBLISH, "article.publish", 'Y', 'Y', 'N'},
-	{PERM_ARTICLE_UNPUBLISH, "article.unpublish", 'Y', 'Y', 'N'},
-	{PERM_ARTICLE_DELETE, "article.delete", 'Y', 'Y', 'E'},
-	{PERM_MEDIA_UPLOAD, "media.upload", 'Y', 'Y', 'Y'},
-	{PERM_MEDIA_EDIT, "media.edit", 'Y', 'Y', 'Y'},
-	{PERM_USERS, "users", 'Y', 'N', 'N'},
-	{PERM_SETTINGS, "settings", 'Y', 'N', 'N'},
-	{PERM_CATEGORIES, "categories", 'Y', 'N', 'N'},
-	{PERM_MENUS, "menus", 'Y', 'N', 'N'},
-	{PERM_AUDIT, "audit", 'Y', 'N', 'N'},
+	{PERM_ARTICLE_LIST, "article.list", 'Y', 'Y', 'Y', 'N'},
+	{PERM_ARTICLE_CREATE, "article.create", 'Y', 'Y', 'Y', 'N'},
+	{PERM_ARTICLE_VIEW, "article.view", 'Y', 'Y', 'O', 'N'},
+	{PERM_ARTICLE_EDIT, "article.edit", 'Y', 'Y', 'E', 'N'},
+	{PERM_ARTICLE_SUBMIT, "article.submit", 'Y', 'Y', 'E', 'N'},
+	{PERM_ARTICLE_RETURN, "article.return", 'Y', 'Y', 'N', 'N'},
+	{PERM_ARTICLE_PUBLISH, "article.publish", 'Y', 'Y', 'N', 'N'},
+	{PERM_ARTICLE_UNPUBLISH, "article.unpublish", 'Y', 'Y', 'N', 'N'},
+	{PERM_ARTICLE_DELETE, "article.delete", 'Y', 'Y', 'E', 'N'},
+	{PERM_MEDIA_UPLOAD, "media.upload", 'Y', 'Y', 'Y', 'N'},
+	{PERM_MEDIA_EDIT, "media.edit", 'Y', 'Y', 'Y', 'N'},
+	{PERM_USERS, "users", 'Y', 'N', 'N', 'N'},
+	{PERM_SETTINGS, "settings", 'Y', 'N', 'N', 'N'},
+	{PERM_CATEGORIES, "categories", 'Y', 'N', 'N', 'N'},
+	{PERM_MENUS, "menus", 'Y', 'N', 'N', 'N'},
+	{PERM_AUDIT, "audit", 'Y', 'N', 'N', 'N'},
+	{PERM_CATALOG, "catalog", 'Y', 'N', 'N', 'N'},
+	{PERM_CALENDAR, "calendar", 'Y', 'N', 'N', 'N'},
+	{PERM_DOSSIER, "dossier", 'N', 'N', 'N', 'Y'},
+	{PERM_STATS, "stats", 'Y', 'Y', 'N', 'Y'},
 };
 
 static int rule_allows(char rule, int own, const char *status)
@@ -457,7 +461,7 @@ static int rule_allows(char rule, int own, const char *status)
 static void test_perm_matrix(void **state)
 {
 	assert_int_equal(sizeof(expect) / sizeof(expect[0]), PERM__COUNT); /* a new permission needs a row here */
-	static const char *const roles[] = {"admin", "publisher", "editor", "guest", ""};
+	static const char *const roles[] = {"admin", "publisher", "editor", "officer", "guest", ""};
 	static const char *const statuses[] = {NULL, "draft", "pending", "returned", "scheduled", "published", "unpublished", "bogus"};
 	const long long me = 41, someone = 42;
 	int checked = 0;
@@ -466,7 +470,8 @@ static void test_perm_matrix(void **state)
 		assert_string_equal(perm_name(expect[i].p), expect[i].name);
 		for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++) {
 			auth_user_t u = {.id = me, .login = "u", .role = roles[r], .kind = "web"};
-			char rule = r == 0 ? expect[i].admin : r == 1 ? expect[i].publisher : r == 2 ? expect[i].editor : 'N';
+			char rule = r == 0 ? expect[i].admin : r == 1 ? expect[i].publisher : r == 2 ? expect[i].editor
+				  : r == 3 ? expect[i].officer : 'N';
 			for (int own = 0; own <= 2; own++) /* 0: another's article, 1: one's own, 2: no article (id 0) */
 				for (size_t s = 0; s < sizeof(statuses) / sizeof(statuses[0]); s++) {
 					long long author = own == 1 ? me : own == 0 ? someone : 0;
@@ -481,7 +486,7 @@ static void test_perm_matrix(void **state)
 				}
 		}
 	}
-	assert_int_equal(checked, PERM__COUNT * 5 * 3 * 8);
+	assert_int_equal(checked, PERM__COUNT * 6 * 3 * 8);
 	/* nobody signed in, and permissions out of range */
 	assert_false(perm_allows(NULL, PERM_ARTICLE_LIST, 0, NULL));
 	auth_user_t admin = {.id = 1, .login = "a", .role = "admin", .kind = "web"};
