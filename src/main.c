@@ -1,5 +1,7 @@
 /* cong: the command table.  One function per command; each parses its own flags. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +15,8 @@
 #include "auth/password.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "db/backup.h"
+#include "db/copy.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/server.h"
@@ -35,6 +39,8 @@ static int cmd_serve(int argc, char **argv);
 static int cmd_init(int argc, char **argv);
 static int cmd_user(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+static int cmd_migrate_db(int argc, char **argv);
+static int cmd_backup(int argc, char **argv);
 
 static const cmd_t cmds[] = {
 	{"serve", cmd_serve, "serve the portal over HTTP",
@@ -57,6 +63,22 @@ static const cmd_t cmds[] = {
 	 "Adds an account.  The password is read from the first line of standard input; it must have at least\n"
 	 "10 characters, must not contain the login name and must not be a common password.\n"},
 	{"calendar", calendar_cmd, "list the days off of a year and compute due dates", calendar_cmd_usage},
+	{"migrate-db", cmd_migrate_db, "move a portal from SQLite to PostgreSQL",
+	 "usage: cong migrate-db --from [sqlite:]DIR --to postgres://USER@HOST[:PORT]/DATABASE [--media-to DIR2]\n"
+	 "\n"
+	 "Moves the portal of data directory DIR from its SQLite database into an empty PostgreSQL database:\n"
+	 "every table, row for row with the same ids, in one transaction committed only once every table has the\n"
+	 "same row count and checksum on both sides (one line per table).  Sessions and login throttling are not\n"
+	 "moved (everyone signs in again); the search index is rebuilt.  DIR is only read (its schema is first\n"
+	 "brought up to date, as cong serve would).  Stop the servers first: what they write meanwhile is not\n"
+	 "moved.  The images stay in DIR/media and are served from there (media_dir); --media-to copies them to\n"
+	 "DIR2, a new or empty directory.  A target that already holds a portal is refused.\n"},
+	{"backup", cmd_backup, "copy a live SQLite database to a file",
+	 "usage: cong backup --data DIR --to FILE\n"
+	 "\n"
+	 "Copies the SQLite database of DIR to FILE while servers keep running (SQLite's online backup), through\n"
+	 "FILE.tmp, so FILE is never half written; then checks the copy (integrity_check).  A PostgreSQL portal\n"
+	 "is backed up with pg_dump: the command says how, and exits 2.\n"},
 	{"help", cmd_help, "show help for a command", "usage: cong help [COMMAND]\n"},
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -632,6 +654,407 @@ static int cmd_user(int argc, char **argv)
 out:
 	sodium_memzero(pw, sizeof(pw));
 	db_close(db);
+	return rc;
+}
+
+/* ---- migrate-db, backup -------------------------------------------------------------------------- */
+
+/* url for printing: without the password of user:password@ (it lives in cong.ini and .pgpass, not on
+ * terminals).  malloc'd. */
+static char *url_without_password(const char *url, int *had)
+{
+	char *u = strdup(url), *auth = u ? strstr(u, "://") : NULL;
+	*had = 0;
+	if (!auth)
+		return u;
+	auth += 3;
+	char *at = strchr(auth, '@'), *end = auth + strcspn(auth, "/?");
+	char *colon = at && at < end ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon) {
+		memmove(colon, at, strlen(at) + 1);
+		*had = 1;
+	}
+	return u;
+}
+
+/* s in single quotes for a POSIX shell. */
+static void shell_quote(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	fputc('\'', f);
+}
+
+/* The images directory of a data directory: media_dir of DIR/cong.ini, else DIR/media.  malloc'd. */
+static char *portal_media_dir(const char *dir)
+{
+	config_t c;
+	config_init(&c);
+	char ini[4096], *err = NULL, *out = NULL;
+	snprintf(ini, sizeof(ini), "%s/cong.ini", dir);
+	if (config_load_file(&c, ini, 1, &err) == 0 && c.media_dir)
+		out = strdup(c.media_dir);
+	free(err);
+	config_release(&c);
+	if (!out && asprintf(&out, "%s/media", dir) < 0)
+		out = NULL;
+	return out;
+}
+
+/* Copies one file, fsynced, refusing to replace one.  0, or -1 with errno. */
+static int copy_file(const char *from, const char *to, mode_t mode, off_t size)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, ret = -1;
+	char b[65536];
+	off_t total = 0;
+	if (in < 0 || (out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777)) < 0)
+		goto out;
+	for (;;) {
+		ssize_t n = read(in, b, sizeof(b));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		for (ssize_t w, off = 0; off < n; off += w)
+			if ((w = write(out, b + off, (size_t)(n - off))) < 0) {
+				if (errno != EINTR)
+					goto out;
+				w = 0;
+			}
+		total += n;
+	}
+	if (total != size) {
+		errno = EIO; /* the file changed while it was copied */
+		goto out;
+	}
+	ret = fsync(out);
+out:;
+	int e = errno;
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) < 0 && ret == 0)
+		ret = -1, e = errno;
+	errno = e;
+	return ret;
+}
+
+/* The images of from copied into to (which must not exist, or be empty): the files the media module
+ * writes, with their names; its half-written temporary files (dot files) are left out. */
+static int migrate_copy_media(const char *from, const char *to, long long *files, long long *bytes)
+{
+	DIR *d = opendir(from);
+	if (!d) {
+		fprintf(stderr, "cong migrate-db: cannot read the images directory '%s': %s\n", from, strerror(errno));
+		return -1;
+	}
+	if (mkdir(to, 0750) < 0 && errno != EEXIST) {
+		fprintf(stderr, "cong migrate-db: cannot create '%s': %s\n", to, strerror(errno));
+		closedir(d);
+		return -1;
+	}
+	int ret = 0;
+	struct dirent *e;
+	while (ret == 0 && (errno = 0, e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char src[4096], dst[4096];
+		struct stat st;
+		snprintf(src, sizeof(src), "%s/%s", from, e->d_name);
+		snprintf(dst, sizeof(dst), "%s/%s", to, e->d_name);
+		if (stat(src, &st) < 0 || !S_ISREG(st.st_mode)) {
+			printf("note: %s is not an image file and was not copied\n", src);
+			continue;
+		}
+		if (copy_file(src, dst, st.st_mode, st.st_size) < 0) {
+			fprintf(stderr, "cong migrate-db: cannot copy '%s' to '%s': %s\n", src, dst, strerror(errno));
+			ret = -1;
+		}
+		++*files;
+		*bytes += st.st_size;
+	}
+	if (ret == 0 && errno != 0) {
+		fprintf(stderr, "cong migrate-db: cannot read the images directory '%s': %s\n", from, strerror(errno));
+		ret = -1;
+	}
+	closedir(d);
+	int fd = ret == 0 ? open(to, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (ret == 0 && (fd < 0 || fsync(fd) < 0)) {
+		fprintf(stderr, "cong migrate-db: cannot sync '%s': %s\n", to, strerror(errno));
+		ret = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* 1 when dir does not exist or is an empty directory. */
+static int dir_absent_or_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT;
+	struct dirent *e;
+	int empty = 1;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
+/* The media rows whose image is not in dir (a portal that lost files before the move). */
+static long long migrate_missing_images(db_t *db, const char *dir)
+{
+	long long missing = 0;
+	db_stmt_t *st = db_prepare(db, "SELECT name FROM media ORDER BY id");
+	while (st && db_step(st) == DB_ROW) {
+		char p[4096];
+		snprintf(p, sizeof(p), "%s/%s.jpg", dir, db_col_text(st, 0));
+		missing += access(p, R_OK) < 0;
+	}
+	if (st)
+		db_done(st);
+	return missing;
+}
+
+static void migrate_print_checks(const db_copy_t *plan)
+{
+	printf("%-20s %8s  checksum\n", "table", "rows");
+	for (int i = 0; i < plan->ntables; i++) {
+		const db_copy_table_t *t = &plan->tables[i];
+		if (t->kind != DB_COPY_ROWS && t->kind != DB_COPY_COMPARED)
+			continue;
+		if (t->ok)
+			printf("%-20s %8lld  %s  ok\n", t->name, t->rows[0], t->sum[0]);
+		else
+			printf("%-20s %8lld  %s  DIFFERENT: the target has %lld rows, checksum %s\n", t->name, t->rows[0],
+			       t->sum[0], t->rows[1], t->sum[1]);
+	}
+}
+
+static int cmd_migrate_db(int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL, *media_to = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *v, *name = flag(argc, argv, &i, &v, 1);
+		if (name && strcmp(name, "help") == 0) {
+			usage_cmd(cmd_find("migrate-db"), stdout);
+			return 0;
+		}
+		if (!name || !v || (strcmp(name, "from") && strcmp(name, "to") && strcmp(name, "media_to"))) {
+			fprintf(stderr, "cong migrate-db: unexpected argument '%s'\n%s", argv[i], cmd_find("migrate-db")->usage);
+			return 2;
+		}
+		*(strcmp(name, "from") == 0 ? &from : strcmp(name, "to") == 0 ? &to : &media_to) = v;
+	}
+	if (!from || !to) {
+		fprintf(stderr, "cong migrate-db: --from and --to are required\n%s", cmd_find("migrate-db")->usage);
+		return 2;
+	}
+	const char *dir = strncmp(from, "sqlite:", 7) == 0 ? from + 7 : from;
+	if (db_is_url(dir)) {
+		fprintf(stderr, "cong migrate-db: --from takes a SQLite portal's data directory, not '%s'\n", from);
+		return 2;
+	}
+	if (!db_is_url(to)) {
+		fprintf(stderr, "cong migrate-db: --to takes a PostgreSQL URL (postgres://USER@HOST:PORT/DATABASE), not '%s'\n", to);
+		return 2;
+	}
+	if (media_to && !dir_absent_or_empty(media_to)) {
+		fprintf(stderr, "cong migrate-db: --media-to '%s' must be a new or empty directory; nothing changed\n", media_to);
+		return 2;
+	}
+	if (sodium_init() < 0)
+		fatal("cannot start libsodium");
+	char *src_path = data_db_path(dir, 1), *media = portal_media_dir(dir), *err = NULL;
+	int had_pw, rc = 1, src_txn = 0, dst_txn = 0, schema_made = 0;
+	char *shown = url_without_password(to, &had_pw);
+	db_copy_t plan = {0};
+	db_t *src = NULL, *dst = NULL;
+	if (!src_path || !media || !shown)
+		goto out;
+	/* the source at the program's schema, so both sides are at the same one (as cong serve would) */
+	if (!(src = open_db(src_path, 0)))
+		goto out;
+	if (db_copy_plan(&plan, src, &err) < 0) {
+		fprintf(stderr, "cong migrate-db: %s\n", err);
+		goto out;
+	}
+	if (!(dst = db_open(to, 0, &err))) {
+		fprintf(stderr, "cong migrate-db: cannot open the target: %s\n", err);
+		goto out;
+	}
+	if (db_copy_target_empty(dst, &err) < 0) {
+		fprintf(stderr, "cong migrate-db: %s; nothing changed\n", err);
+		goto out;
+	}
+	schema_made = 1;
+	int applied = db_migrate(dst, &err);
+	if (applied < 0) {
+		fprintf(stderr, "cong migrate-db: cannot create the schema on the target: %s\n", err);
+		goto out;
+	}
+	if (db_schema_version(src) != db_schema_version(dst)) {
+		fprintf(stderr, "cong migrate-db: the schemas differ: version %d on the source, %d on the target\n",
+			db_schema_version(src), db_schema_version(dst));
+		goto out;
+	}
+	printf("moving %s (SQLite, schema %d) to %s (PostgreSQL)\n", src_path, db_schema_version(src), shown);
+	/* one snapshot of the source; one transaction on the target, committed only once it is proved equal */
+	if (db_exec_script(src, "BEGIN") < 0 || (src_txn = 1, db_begin(dst) < 0)) {
+		fprintf(stderr, "cong migrate-db: cannot start: %s\n", db_errmsg(src_txn ? dst : src));
+		goto out;
+	}
+	dst_txn = 1;
+	if (db_copy_rows(&plan, src, dst, &err) < 0) {
+		fprintf(stderr, "cong migrate-db: %s\n", err);
+		goto out;
+	}
+	int differ = db_copy_verify(&plan, src, dst, &err);
+	if (differ < 0) {
+		fprintf(stderr, "cong migrate-db: cannot verify the copy: %s\n", err);
+		goto out;
+	}
+	migrate_print_checks(&plan);
+	if (differ > 0) {
+		fprintf(stderr, "cong migrate-db: %d table%s differ%s after the copy\n", differ,
+			differ == 1 ? "" : "s", differ == 1 ? "s" : "");
+		goto out;
+	}
+	long long files = 0, bytes = 0, missing = migrate_missing_images(src, media);
+	if (media_to && migrate_copy_media(media, media_to, &files, &bytes) < 0) {
+		fprintf(stderr, "cong migrate-db: remove '%s' before trying again\n", media_to);
+		goto out;
+	}
+	if (db_commit(dst) < 0) {
+		fprintf(stderr, "cong migrate-db: cannot commit: %s\n", db_errmsg(dst));
+		goto out;
+	}
+	dst_txn = 0;
+	long long rows = 0;
+	int tables = 0;
+	printf("not moved:");
+	for (int i = 0; i < plan.ntables; i++) {
+		const db_copy_table_t *t = &plan.tables[i];
+		if (t->kind == DB_COPY_ROWS)
+			rows += t->rows[0], tables++;
+		else if (t->kind == DB_COPY_EPHEMERAL)
+			printf(" %s (%lld rows),", t->name, t->rows[0]);
+		else if (t->kind == DB_COPY_REBUILT)
+			printf(" %s,", t->name);
+	}
+	printf(" ephemeral or rebuilt: everyone signs in again, the search index is built anew\n");
+	long long indexed = db_search_sync(dst);
+	printf("moved %lld rows in %d tables; search index: %lld articles indexed%s\n", rows, tables, indexed < 0 ? 0 : indexed,
+	       indexed < 0 ? " (it will be built at the first search)" : "");
+	if (media_to)
+		printf("copied %lld image files (%.1f MiB) to %s\n", files, (double)bytes / (1 << 20), media_to);
+	if (missing)
+		printf("warning: %lld images of the media table are missing from %s (they were missing before the move)\n",
+		       missing, media);
+	char *abs_media = realpath(media_to ? media_to : media, NULL);
+	printf("\nTo serve the portal from PostgreSQL, add to the [server] section of %s/cong.ini (or of another data\n"
+	       "directory's):\n  db = %s\n  media_dir = %s\n%s",
+	       dir, shown, abs_media ? abs_media : media_to ? media_to : media,
+	       had_pw ? "(the password is left out here: add it to the URL, or to ~/.pgpass)\n" : "");
+	free(abs_media);
+	rc = 0;
+out:
+	if (dst_txn)
+		db_rollback(dst);
+	if (rc && schema_made)
+		fprintf(stderr, "cong migrate-db: no row was committed: the target holds at most the empty schema, and the move "
+				"can be run again\n");
+	if (src_txn)
+		db_rollback(src);
+	db_copy_release(&plan);
+	db_close(src);
+	db_close(dst);
+	free(err);
+	free(src_path);
+	free(media);
+	free(shown);
+	return rc;
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+	const char *dir = getenv("CONG_DATA"), *to = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *v, *name = flag(argc, argv, &i, &v, 1);
+		if (name && strcmp(name, "help") == 0) {
+			usage_cmd(cmd_find("backup"), stdout);
+			return 0;
+		}
+		if (!name || !v || (strcmp(name, "data") && strcmp(name, "to"))) {
+			fprintf(stderr, "cong backup: unexpected argument '%s'\n%s", argv[i], cmd_find("backup")->usage);
+			return 2;
+		}
+		*(strcmp(name, "data") == 0 ? &dir : &to) = v;
+	}
+	if (!to) {
+		fprintf(stderr, "cong backup: give the file to write with --to FILE\n%s", cmd_find("backup")->usage);
+		return 2;
+	}
+	int bad, had_pw;
+	char *url = configured_db(dir, &bad);
+	if (bad)
+		return 1;
+	if (url) {
+		char *shown = url_without_password(url, &had_pw);
+		fprintf(stderr, "cong backup: this portal's database is PostgreSQL; back it up with pg_dump:\n  pg_dump --format=custom --file=");
+		shell_quote(stderr, to);
+		fputc(' ', stderr);
+		shell_quote(stderr, shown ? shown : url);
+		fprintf(stderr, "\n%s", had_pw ? "(with the password of cong.ini in PGPASSWORD or ~/.pgpass)\n" : "");
+		free(shown);
+		free(url);
+		return 2;
+	}
+	char *path = data_db_path(dir, 1), *err = NULL;
+	if (!path)
+		return 1;
+	int rc = 1;
+	db_t *db = NULL;
+	if (db_backup_sqlite(path, to, &err) < 0) {
+		fprintf(stderr, "cong backup: %s\n", err);
+		goto out;
+	}
+	/* the copy, as a program will read it */
+	if (!(db = db_open(to, 0, &err))) {
+		fprintf(stderr, "cong backup: cannot open the copy: %s\n", err);
+		goto out;
+	}
+	db_stmt_t *st = db_prepare(db, "PRAGMA integrity_check");
+	int ok = st != NULL, r;
+	printf("integrity_check:");
+	while (st && (r = db_step(st)) == DB_ROW) {
+		printf(" %s", db_col_text(st, 0));
+		ok = ok && strcmp(db_col_text(st, 0), "ok") == 0;
+	}
+	if (st) {
+		ok = ok && r == DB_DONE;
+		db_done(st);
+	}
+	printf("%s\n", st ? "" : " cannot run");
+	long long pages = db_int(db, "PRAGMA page_count", "", -1), size = db_int(db, "PRAGMA page_size", "", 0);
+	printf("wrote %s: %lld pages of %lld bytes (%.1f MiB), schema %d\n", to, pages, size,
+	       (double)(pages * size) / (1 << 20), db_schema_version(db));
+	if (!ok) {
+		fprintf(stderr, "cong backup: the copy in %s is damaged: do not rely on it\n", to);
+		goto out;
+	}
+	rc = 0;
+out:
+	db_close(db);
+	free(err);
+	free(path);
 	return rc;
 }
 
