@@ -58,7 +58,8 @@ static const cmd_t cmds[] = {
 	 "Sông Lam province: articles in three languages with generated pictures.  --base-url is the public\n"
 	 "address used in links that leave the site (default http://127.0.0.1:8080).\n"},
 	{"user", cmd_user, "manage staff accounts",
-	 "usage: cong user add --data DIR|--db URL --login NAME --role admin|editor|publisher [--name 'Full name'] --password-stdin\n"
+	 "usage: cong user add --data DIR|--db URL --login NAME --role admin|editor|publisher|officer [--agency CODE,…]\n"
+	 "                     [--name 'Full name'] --password-stdin\n"
 	 "\n"
 	 "Adds an account.  The password is read from the first line of standard input; it must have at least\n"
 	 "10 characters, must not contain the login name and must not be a common password.\n"},
@@ -233,8 +234,15 @@ static db_t *open_db(const char *path, int create)
 		db_close(db);
 		return NULL;
 	}
-	if (applied > 0)
+	if (applied > 0) {
 		log_msg(LOG_INFO, NULL, "applied %d migration(s); schema version %d", applied, db_schema_version(db));
+		/* a migration may have loosened a constraint in SQLite's schema text (008): a new connection reads it */
+		db_close(db);
+		if (!(db = db_open(path, 0, &err))) {
+			fprintf(stderr, "cong: cannot open database: %s\n", err);
+			free(err);
+		}
+	}
 	return db;
 }
 
@@ -334,6 +342,7 @@ static int cmd_serve(int argc, char **argv)
 		app.media_dir = malloc(n);
 		snprintf(app.media_dir, n, "%s/media", c->data_dir);
 	}
+	app.files_dir = strdup(c->files_dir ? c->files_dir : c->data_dir);
 	if (sodium_init() < 0)
 		fatal("cannot start libsodium");
 	db_t *db = open_db(app.db_path, 0);
@@ -567,7 +576,7 @@ static int cmd_user(int argc, char **argv)
 		fprintf(stderr, "cong user: unknown subcommand '%s'\n%s", argv[1], cmd_find("user")->usage);
 		return 2;
 	}
-	const char *dir = getenv("CONG_DATA"), *login = NULL, *role = NULL, *display = NULL, *db_url = NULL;
+	const char *dir = getenv("CONG_DATA"), *login = NULL, *role = NULL, *display = NULL, *db_url = NULL, *agencies = NULL;
 	int pw_stdin = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *v, *name = flag(argc, argv, &i, &v, 0);
@@ -593,6 +602,8 @@ static int cmd_user(int argc, char **argv)
 			login = v;
 		else if (strcmp(name, "role") == 0)
 			role = v;
+		else if (strcmp(name, "agency") == 0)
+			agencies = v;
 		else if (strcmp(name, "name") == 0)
 			display = v;
 		else {
@@ -604,8 +615,13 @@ static int cmd_user(int argc, char **argv)
 		fprintf(stderr, "cong user add: --login, --role and --password-stdin are required\n");
 		return 2;
 	}
-	if (strcmp(role, "admin") && strcmp(role, "editor") && strcmp(role, "publisher")) {
-		fprintf(stderr, "cong user add: unknown role '%s': expected admin, editor or publisher\n", role);
+	if ((strcmp(role, "officer") == 0) != (agencies != NULL)) {
+		fprintf(stderr, "cong user add: an officer needs --agency CODE[,CODE…] (the agencies whose dossiers they process),"
+				" and only an officer has agencies\n");
+		return 2;
+	}
+	if (strcmp(role, "admin") && strcmp(role, "editor") && strcmp(role, "publisher") && strcmp(role, "officer")) {
+		fprintf(stderr, "cong user add: unknown role '%s': expected admin, editor, publisher or officer\n", role);
 		return 2;
 	}
 	size_t ll = strlen(login);
@@ -643,10 +659,28 @@ static int cmd_user(int argc, char **argv)
 		fprintf(stderr, "cong user add: login '%s' is taken\n", login);
 		goto out;
 	}
-	if (password_hash(pw, hash) < 0 ||
+	if (password_hash(pw, hash) < 0 || db_begin(db) < 0 ||
 	    db_execf(db, "INSERT INTO users (login, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
 		     "ssssi", login, display ? display : login, role, hash, (long long)time(NULL)) < 0) {
 		fprintf(stderr, "cong user add: cannot add the user: %s\n", db_errmsg(db));
+		db_rollback(db);
+		goto out;
+	}
+	long long uid = db_last_id(db);
+	char *list = agencies ? strdup(agencies) : NULL, *save = NULL;
+	for (char *code = list ? strtok_r(list, ",", &save) : NULL; code; code = strtok_r(NULL, ",", &save)) {
+		long long agency = db_int(db, "SELECT id FROM agencies WHERE code = ?", "s", 0, code);
+		if (!agency || db_execf(db, "INSERT INTO officer_agencies (user_id, agency_id) VALUES (?, ?)", "ii", uid, agency) < 0) {
+			fprintf(stderr, "cong user add: %s '%s'\n", agency ? "cannot bind the agency" : "no agency has the code", code);
+			free(list);
+			db_rollback(db);
+			goto out;
+		}
+	}
+	free(list);
+	if (db_commit(db) < 0) {
+		fprintf(stderr, "cong user add: cannot add the user: %s\n", db_errmsg(db));
+		db_rollback(db);
 		goto out;
 	}
 	printf("added %s (%s)\n", login, role);

@@ -17,6 +17,7 @@ typedef struct app {
 	config_t cfg;
 	char *db_path;
 	char *media_dir;
+	char *files_dir; /* dossier documents and procedure forms (svc/) */
 	tpl_set_t *tpl;
 	i18n_t *cat[APP_NLANGS];
 	const char *css_url;

@@ -22,6 +22,7 @@ static const struct cfg_directive {
 	{"data", CFG_STR, offsetof(config_t, data_dir), 0, 0, NULL, "data directory (database, media)"},
 	{"db", CFG_STR, offsetof(config_t, db), 0, 0, NULL, "PostgreSQL database URL (postgres://…; also CONG_DATABASE_URL); unset: DATA/cong.db, SQLite"},
 	{"media_dir", CFG_STR, offsetof(config_t, media_dir), 0, 0, NULL, "uploaded images (default DATA/media); with several servers, a directory they share"},
+	{"files_dir", CFG_STR, offsetof(config_t, files_dir), 0, 0, NULL, "dossier documents (dossiers/) and procedure forms (forms/); default DATA; with several servers, a directory they share"},
 	{"listen", CFG_STR, offsetof(config_t, listen), 0, 0, "127.0.0.1:8080", "addresses, comma-separated: HOST:PORT, [IPV6]:PORT"},
 	{"share_dir", CFG_STR, offsetof(config_t, share_dir), 0, 0, CONG_SHARE_DIR, "templates, locale, static and demo files"},
 	{"tls_cert", CFG_STR, offsetof(config_t, tls_cert), 0, 0, NULL, "PEM certificate chain: enables TLS and HTTP/2"},

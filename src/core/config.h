@@ -9,6 +9,7 @@ typedef struct config {
 	char *data_dir;
 	char *db;            /* PostgreSQL URL; NULL: the SQLite file DATA/cong.db */
 	char *media_dir;     /* NULL: DATA/media */
+	char *files_dir;     /* NULL: DATA (dossiers/, forms/) */
 	char *listen;        /* comma-separated addresses */
 	char *share_dir;     /* templates/, locale/, static/, demo/ */
 	char *tls_cert, *tls_key;

@@ -1,5 +1,7 @@
 #include "media/media.h"
 
+#include "core/fsio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -32,45 +34,6 @@ static int media_ready(void)
 {
 	pthread_once(&media_once, media_start);
 	return media_ok ? 0 : -1;
-}
-
-/* Writes bytes to dir/name through a temporary file, fsynced and renamed, so a crash never leaves half an image. */
-static int media_write(const char *dir, const char *name, const void *p, size_t n)
-{
-	char tmp[4096], path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	const char *c = p;
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static int media_sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 /* One JPEG of at most width pixels across: decoded again from the upload so that libvips can shrink on load. */
@@ -151,10 +114,10 @@ int media_store(db_t *db, const char *media_dir, const void *data, size_t len, c
 		}
 		char file[64];
 		snprintf(file, sizeof(file), "%s-%d.jpg", name, media_widths[i]);
-		int w = media_write(media_dir, file, jpg, jl);
+		int w = fsio_write(media_dir, file, jpg, jl, 0644);
 		if (w == 0 && media_widths[i] == 1600) {
 			snprintf(file, sizeof(file), "%s.jpg", name);
-			w = media_write(media_dir, file, jpg, jl);
+			w = fsio_write(media_dir, file, jpg, jl, 0644);
 			bytes = (long long)jl;
 		}
 		g_free(jpg);
@@ -163,7 +126,7 @@ int media_store(db_t *db, const char *media_dir, const void *data, size_t len, c
 			return -1;
 		}
 	}
-	if (media_sync_dir(media_dir) < 0) {
+	if (fsio_sync_dir(media_dir) < 0) {
 		*err = "The image could not be saved.";
 		return -1;
 	}
