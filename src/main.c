@@ -97,7 +97,7 @@ static void usage_main(FILE *f)
 	fprintf(f, "cong %s — the e-government portal of a Vietnamese province\n\nusage: cong COMMAND [OPTIONS]\n\ncommands:\n",
 		CONG_VERSION);
 	for (size_t i = 0; i < NCMDS; i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\n'cong COMMAND --help' describes a command.\n");
 }
 

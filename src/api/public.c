@@ -529,7 +529,7 @@ static void pub_categories(http_request_t *req, http_response_t *res)
 		json_array_append(order, c);
 	}
 	db_done(st);
-	st = db_prepare(req->db, "SELECT category_id, lang, slug, name, description FROM category_i18n");
+	st = db_prepare(req->db, "SELECT category_id, lang, slug, name, description FROM category_i18n ORDER BY category_id, lang");
 	if (st) {
 		while (db_step(st) == DB_ROW) {
 			json_t *c = json_object_get(byid, arena_printf(req->arena, "%lld", db_col_int(st, 0)));
