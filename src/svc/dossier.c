@@ -56,6 +56,8 @@ static const dossier_move_t dossier_table[] = {
 	{DS_PROCESSING, DS_FINANCIAL, DA_OFFICER, 1, "financial", "Yêu cầu nghĩa vụ tài chính"},
 	{DS_PROCESSING, DS_STOPPED, DA_OFFICER, 1, "stop", "Dừng xử lý"},
 	{DS_FINANCIAL, DS_PROCESSING, DA_OFFICER, 0, "resume", "Đã hoàn thành nghĩa vụ tài chính"},
+	{DS_FINANCIAL, DS_STOPPED, DA_OFFICER, 1, "stop", "Dừng xử lý"},
+	{DS_SUPPLEMENT, DS_STOPPED, DA_OFFICER, 1, "stop", "Dừng xử lý"}, /* the citizen never answered */
 	{DS_DONE, DS_RETURNED, DA_OFFICER, 0, "return", "Trả kết quả"},
 	{DS_SUPPLEMENT, DS_NEW, DA_CITIZEN, 0, "supplied", "Nộp bổ sung"},
 	{DS_SUPPLEMENT, DS_RECEIVED, DA_CITIZEN, 0, "supplied", "Nộp bổ sung"},
@@ -180,9 +182,9 @@ static int dossier_recompute_due(db_t *db, long long id)
 	arena_release(&a);
 	if (rc < 0)
 		return -1;
-	return db_execf(db, rc == 1 ? "UPDATE dossiers SET due_at = NULL WHERE id = ? AND ? = ?"
-				    : "UPDATE dossiers SET due_at = ? WHERE id = ?",
-			"ii", rc == 1 ? id : due, rc == 1 ? 0LL : id) < 0 ? -1 : 0;
+	if (rc == 1) /* waiting for the citizen: no due date until the clock restarts */
+		return db_execf(db, "UPDATE dossiers SET due_at = NULL WHERE id = ?", "i", id) < 0 ? -1 : 0;
+	return db_execf(db, "UPDATE dossiers SET due_at = ? WHERE id = ?", "ii", due, id) < 0 ? -1 : 0;
 }
 
 /* ---- files ----------------------------------------------------------------------------------------- */
@@ -442,7 +444,8 @@ int dossier_submit(db_t *db, const char *files_dir, const dossier_new_t *in, lon
 		goto fail_txn;
 	out->id = db_last_id(db);
 	if (dossier_insert_files(db, out->id, in->files, stored, in->nfiles, "citizen", now) < 0 ||
-	    dossier_event(db, out->id, now, 0, in->name, 0, DS_NEW, "transition", "") < 0 || db_commit(db) < 0)
+	    dossier_event(db, out->id, now, 0, in->name, 0, DS_NEW, "transition", "") < 0 ||
+	    (in->in_txn && in->in_txn(db, out, in->in_txn_arg) != 0) || db_commit(db) < 0)
 		goto fail_txn;
 	return 0;
 fail_txn:
@@ -466,13 +469,15 @@ static int dossier_status(db_t *db, long long id)
 static int dossier_apply(db_t *db, long long id, int from, const dossier_move_t *mv, long long user_id,
 			 const char *actor, const char *note, long long now)
 {
-	const char *times = mv->to == DS_RECEIVED	  ? ", received_at = ?"
-			    : mv->to == DS_DONE	  ? ", finished_at = ?"
-			    : mv->to == DS_RETURNED ? ", returned_at = ?"
-						    : ", updated_at = ?";
-	char sql[160];
-	snprintf(sql, sizeof(sql), "UPDATE dossiers SET status = ?, updated_at = ?%s WHERE id = ? AND status = ?", times);
-	if (db_execf(db, sql, "iiiii", (long long)mv->to, now, now, id, (long long)from) != 1)
+	if (db_execf(db, "UPDATE dossiers SET status = ?, updated_at = ? WHERE id = ? AND status = ?", "iiii",
+		     (long long)mv->to, now, id, (long long)from) != 1)
+		return -1;
+	/* the steps that have a time of their own */
+	const char *when = mv->to == DS_RECEIVED ? "UPDATE dossiers SET received_at = ? WHERE id = ?"
+			 : mv->to == DS_DONE	 ? "UPDATE dossiers SET finished_at = ? WHERE id = ?"
+			 : mv->to == DS_RETURNED ? "UPDATE dossiers SET returned_at = ? WHERE id = ?"
+						 : NULL;
+	if (when && db_execf(db, when, "ii", now, id) != 1)
 		return -1;
 	if (dossier_event(db, id, now, user_id, actor, from, mv->to, "transition", note) < 0)
 		return -1;

@@ -74,6 +74,8 @@ typedef struct dossier_file_in {
 	size_t len;
 } dossier_file_in_t;
 
+struct dossier_receipt;
+
 typedef struct dossier_new {
 	long long procedure_id;
 	const char *lang, *channel;          /* "vi"…; "online", "counter" or "api" */
@@ -81,6 +83,11 @@ typedef struct dossier_new {
 	const char *idem_key;                /* 16–64 chars the form or client chose */
 	const dossier_file_in_t *files;
 	int nfiles;
+	/* Optional: called inside the submission's transaction once the rows are in, before the commit (the
+	 * citizen side queues the receipt email there, so the mail exists exactly when the dossier does).
+	 * Non-zero rolls the submission back (a storage error).  Not called for an idempotent repeat. */
+	int (*in_txn)(db_t *db, const struct dossier_receipt *r, void *arg);
+	void *in_txn_arg;
 } dossier_new_t;
 
 typedef struct dossier_receipt {
