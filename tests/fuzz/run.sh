@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the libFuzzer targets and runs each for N seconds (default 30).
-#   tests/fuzz/run.sh [N] [target ...]        targets: tpl md po form query (default: all)
+#   tests/fuzz/run.sh [N] [target ...]        targets: tpl md po form query ident (default: all)
 # Needs clang with libFuzzer (Debian: apt-get install clang libclang-rt-14-dev).  Binaries, corpora and
 # crash files go under build/fuzz/; a crash stops the script with a non-zero status.
 set -eu
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-targets=${*:-tpl md po form query}
+targets=${*:-tpl md po form query ident}
 cc=${FUZZ_CC:-clang}
 out=build/fuzz
 flags="-std=c17 -D_GNU_SOURCE -Isrc -include src/core/banned.h -g -O1 -fno-omit-frame-pointer
@@ -23,7 +23,8 @@ for t in $targets; do
 	po)  src="src/core/buf.c src/core/arena.c"; pkgs=""; seeds="locale" ;;
 	form) src="src/http/form.c src/http/util.c src/core/buf.c src/core/arena.c src/core/utf8.c"; pkgs="libutf8proc zlib"; seeds="" ;;
 	query) src="src/search/query.c src/core/buf.c src/core/arena.c src/core/utf8.c"; pkgs="libutf8proc"; seeds="" ;;
-	*) echo "run.sh: unknown target '$t' (tpl, md, po, form, query)" >&2; exit 2 ;;
+	ident) src="src/svc/ident.c src/svc/civil.c"; pkgs=""; seeds="" ;;
+	*) echo "run.sh: unknown target '$t' (tpl, md, po, form, query, ident)" >&2; exit 2 ;;
 	esac
 	cflags=""; libs=""
 	if [ -n "$pkgs" ]; then cflags=$(pkg-config --cflags $pkgs); libs=$(pkg-config --libs $pkgs); fi
