@@ -40,6 +40,12 @@ static const struct cfg_directive {
 	{"max_queued_body_mb", CFG_INT, offsetof(config_t, max_queued_body_mb), 1, 65536, "128", "request bodies waiting for workers, MiB; beyond: 503"},
 	{"api_rate_limit", CFG_INT, offsetof(config_t, api_rate_limit), 0, 1000000, "120", "public API calls per minute per client address (0: no limit)"},
 	{"log_level", CFG_STR, offsetof(config_t, log_level), 0, 0, "info", "error, warn, info or debug"},
+	{"smtp_host", CFG_STR, offsetof(config_t, smtp_host), 0, 0, NULL, "SMTP relay for the portal's mail (dossier receipts); unset: no mail"},
+	{"smtp_port", CFG_INT, offsetof(config_t, smtp_port), 1, 65535, "25", "SMTP relay's port"},
+	{"smtp_from", CFG_STR, offsetof(config_t, smtp_from), 0, 0, NULL, "sender address of the portal's mail"},
+	{"smtp_helo", CFG_STR, offsetof(config_t, smtp_helo), 0, 0, "localhost", "name this server gives in EHLO"},
+	{"smtp_timeout", CFG_INT, offsetof(config_t, smtp_timeout), 1, 300, "10", "seconds the relay may take per step"},
+	{"smtp_retry", CFG_INT, offsetof(config_t, smtp_retry), 1, 86400, "60", "seconds before mail the relay refused is tried again (doubling)"},
 };
 #define CFG_COUNT (sizeof(cfg_table) / sizeof(cfg_table[0]))
 

@@ -26,6 +26,13 @@ typedef struct config {
 	int max_queued_body_mb;
 	int api_rate_limit;  /* public /api/v1 calls per minute per client address; 0 = off */
 	char *log_level;     /* error, warn, info, debug */
+	/* mail (svc/outbox.c, svc/smtp.c): plain SMTP to a relay the operator runs; no host, no mail */
+	char *smtp_host;
+	int smtp_port;
+	char *smtp_from;     /* the sender's address */
+	char *smtp_helo;     /* the name given in EHLO */
+	int smtp_timeout;    /* seconds per step of a conversation */
+	int smtp_retry;      /* seconds before the first retry; doubling after */
 } config_t;
 
 /* Fills defaults. */
