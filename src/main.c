@@ -23,6 +23,7 @@
 #include "media/media.h"
 #include "news/editorial.h"
 #include "news/news.h"
+#include "svc/demo_dossiers.h"
 #include "svc/workday.h"
 #include <sodium.h>
 
@@ -551,6 +552,12 @@ static int cmd_init(int argc, char **argv)
 		snprintf(demo_dir, sizeof(demo_dir), "%s/demo", share);
 		if (news_demo_load(db, demo_dir, media, &err) < 0) {
 			fprintf(stderr, "cong init: cannot load the demo portal: %s\n", err);
+			free(err);
+			goto out;
+		}
+		/* a year of dossiers over the catalog's procedures, so the statistics are not empty (svc/demo_dossiers.h) */
+		if (demo_dossiers_load(db, (long long)time(NULL), DEMO_DOSSIERS_DEFAULT, &err) < 0) {
+			fprintf(stderr, "cong init: cannot load the demo dossiers: %s\n", err ? err : "out of memory");
 			free(err);
 			goto out;
 		}

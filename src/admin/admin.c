@@ -67,6 +67,7 @@ json_t *admin_ctx(http_request_t *req, const char *title, const char *section)
 		{"dashboard", "Overview", "", PERM_ARTICLE_LIST},  {"articles", "Articles", "/articles", PERM_ARTICLE_LIST},
 		{"media", "Media library", "/media", PERM_MEDIA_UPLOAD}, {"users", "Users", "/users", PERM_USERS},
 		{"audit", "Audit log", "/audit", PERM_AUDIT},        {"settings", "Site settings", "/settings", PERM_SETTINGS},
+		{"stats", "Statistics", "/stats", PERM_STATS},
 	};
 	json_t *items = json_array();
 	for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++)
