@@ -24,6 +24,7 @@
 #include "news/editorial.h"
 #include "news/news.h"
 #include "svc/demo_dossiers.h"
+#include "svc/outbox.h"
 #include "svc/workday.h"
 #include <sodium.h>
 
@@ -290,6 +291,21 @@ static void *serve_ticker(void *arg)
 	return NULL;
 }
 
+/* The mailer: sends the outbox's due messages (svc/outbox.h) every second, on its own connection, so a
+ * slow SMTP relay delays mail and nothing else.  Started only when smtp_host and smtp_from are set. */
+static void *serve_mailer(void *arg)
+{
+	db_t *db = serve_worker_db();
+	while (__atomic_load_n(&serve_running, __ATOMIC_ACQUIRE)) {
+		if (outbox_send_due(db, &app.cfg, (long long)time(NULL), 20) < 0)
+			log_msg(LOG_WARN, NULL, "cannot read the outbox: %s", db_errmsg(db));
+		for (int i = 0; i < 5 && __atomic_load_n(&serve_running, __ATOMIC_ACQUIRE); i++)
+			usleep(200 * 1000);
+	}
+	db_close(db);
+	return NULL;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	config_t *c = &app.cfg;
@@ -390,11 +406,16 @@ static int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "cong serve: tls_cert and tls_key go together\n");
 		return 2;
 	}
-	pthread_t ticker;
+	pthread_t ticker, mailer;
 	pthread_create(&ticker, NULL, serve_ticker, NULL);
+	int mail = outbox_enabled(c);
+	if (mail)
+		pthread_create(&mailer, NULL, serve_mailer, NULL);
 	int rc = http_serve(&o, &err);
 	__atomic_store_n(&serve_running, 0, __ATOMIC_RELEASE);
 	pthread_join(ticker, NULL);
+	if (mail)
+		pthread_join(mailer, NULL);
 	free(spec);
 	if (rc < 0)
 		goto bad;

@@ -12,6 +12,7 @@
 #include "news/feeds.h"
 #include "news/news.h"
 #include "search/search.h"
+#include "svc/citizen.h"
 #include "svc/stats.h"
 
 static void app_healthz(http_request_t *req, http_response_t *res);
@@ -27,6 +28,7 @@ static const app_route_t *const app_tables[] = {
 	admin_article_routes, admin_media_routes, admin_user_routes,  admin_site_routes, api_routes,
 	search_routes,
 	api_public_routes,   stats_routes,        stats_admin_routes,
+	citizen_routes,
 };
 
 /* For a load balancer: 200 when this server can reach its database, 503 when it cannot. */

@@ -912,8 +912,7 @@ static void cit_lookup_render(http_request_t *req, http_response_t *res, const c
 	else if (result == CIT_THROTTLED) {
 		status = 429;
 		http_add_header(res, "retry-after", arena_printf(req->arena, "%lld", wait));
-		json_object_set_new(ctx, "error", json_string(arena_printf(req->arena, app_t_(req, "Too many unsuccessful attempts. Please try again in %lld minute(s)."),
-									  (wait + 59) / 60)));
+		json_object_set_new(ctx, "error", json_string(app_t_(req, "Too many unsuccessful attempts. Please wait a few minutes and try again.")));
 	}
 	if (result == CIT_FOUND && d) {
 		cit_proc_t *p = arena_alloc(req->arena, sizeof(*p));
