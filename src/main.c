@@ -23,6 +23,7 @@
 #include "media/media.h"
 #include "news/editorial.h"
 #include "news/news.h"
+#include "svc/catalog.h"
 #include "svc/demo_dossiers.h"
 #include "svc/outbox.h"
 #include "svc/workday.h"
@@ -43,6 +44,7 @@ static int cmd_user(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_migrate_db(int argc, char **argv);
 static int cmd_backup(int argc, char **argv);
+static int cmd_import(int argc, char **argv);
 
 static const cmd_t cmds[] = {
 	{"serve", cmd_serve, "serve the portal over HTTP",
@@ -65,6 +67,14 @@ static const cmd_t cmds[] = {
 	 "\n"
 	 "Adds an account.  The password is read from the first line of standard input; it must have at least\n"
 	 "10 characters, must not contain the login name and must not be a common password.\n"},
+	{"import", cmd_import, "import the procedure catalog (agencies, procedures) from CSV",
+	 "usage: cong import procedures|agencies FILE.csv [--data DIR|--db URL] [--forms DIR]\n"
+	 "\n"
+	 "Imports a CSV file (docs/IMPORT.md: a header row, RFC 4180 quoting, UTF-8) into the catalog: each row\n"
+	 "creates or updates (by code) one procedure or agency, as a whole or not at all.  Good rows are saved even\n"
+	 "when others are bad; the report says how many were imported and updated and lists each bad row with its\n"
+	 "line and reason, and the exit status is 1 when any row was bad.  Import agencies before the procedures that\n"
+	 "name them.  Form files named in a 'forms' column are read from --forms DIR (default: the CSV's directory).\n"},
 	{"calendar", calendar_cmd, "list the days off of a year and compute due dates", calendar_cmd_usage},
 	{"migrate-db", cmd_migrate_db, "move a portal from SQLite to PostgreSQL",
 	 "usage: cong migrate-db --from [sqlite:]DIR --to postgres://USER@HOST[:PORT]/DATABASE [--media-to DIR2]\n"
@@ -576,7 +586,12 @@ static int cmd_init(int argc, char **argv)
 			free(err);
 			goto out;
 		}
-		/* a year of dossiers over the catalog's procedures, so the statistics are not empty (svc/demo_dossiers.h) */
+		if (catalog_demo_load(db, demo_dir, dir, &err) < 0) {
+			fprintf(stderr, "cong init: cannot load the demo procedure catalog: %s\n", err ? err : "out of memory");
+			free(err);
+			goto out;
+		}
+		/* a year of dossiers over those procedures, so the statistics are not empty (svc/demo_dossiers.h) */
 		if (demo_dossiers_load(db, (long long)time(NULL), DEMO_DOSSIERS_DEFAULT, &err) < 0) {
 			fprintf(stderr, "cong init: cannot load the demo dossiers: %s\n", err ? err : "out of memory");
 			free(err);
@@ -717,6 +732,142 @@ out:
 	sodium_memzero(pw, sizeof(pw));
 	db_close(db);
 	return rc;
+}
+
+/* ---- import ------------------------------------------------------------------------------------- */
+
+/* The files directory of a portal (forms/ lives there): CONG_FILES_DIR, else files_dir of DIR/cong.ini,
+ * else DIR.  malloc'd; NULL when there is no DIR. */
+static char *configured_files_dir(const char *dir)
+{
+	config_t c;
+	config_init(&c);
+	char *err = NULL, ini[4096], *out = NULL;
+	if (dir)
+		snprintf(ini, sizeof(ini), "%s/cong.ini", dir);
+	if (config_load_env(&c, &err) == 0 && (!dir || config_load_file(&c, ini, 1, &err) == 0) && c.files_dir)
+		out = strdup(c.files_dir);
+	free(err);
+	config_release(&c);
+	return out ? out : dir ? strdup(dir) : NULL;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	const char *usage = cmd_find("import")->usage;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *kind = argv[1], *file = NULL, *dir = getenv("CONG_DATA"), *db_url = NULL, *forms = NULL;
+	if (strcmp(kind, "procedures") != 0 && strcmp(kind, "agencies") != 0) {
+		fprintf(stderr, "cong import: unknown kind '%s': expected procedures or agencies\n%s", kind, usage);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		const char *v, *name = flag(argc, argv, &i, &v, 0);
+		if (!name) {
+			if (file) {
+				fprintf(stderr, "cong import: unexpected argument '%s'\n%s", argv[i], usage);
+				return 2;
+			}
+			file = argv[i];
+			continue;
+		}
+		if (!v && i + 1 < argc)
+			v = argv[++i];
+		if (!v) {
+			fprintf(stderr, "cong import: --%s needs a value\n", name);
+			return 2;
+		}
+		if (strcmp(name, "data") == 0)
+			dir = v;
+		else if (strcmp(name, "db") == 0)
+			db_url = v;
+		else if (strcmp(name, "forms") == 0)
+			forms = v;
+		else {
+			fprintf(stderr, "cong import: unknown option '--%s'\n%s", name, usage);
+			return 2;
+		}
+	}
+	if (!file) {
+		fprintf(stderr, "cong import: name the CSV file\n%s", usage);
+		return 2;
+	}
+	FILE *f = fopen(file, "rb");
+	if (!f) {
+		fprintf(stderr, "cong import: cannot open '%s': %s\n", file, strerror(errno));
+		return 1;
+	}
+	buf_t csv;
+	buf_init(&csv, 64u << 20);
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(&csv, chunk, got) < 0)
+			break;
+	int read_err = ferror(f) || csv.overflow;
+	fclose(f);
+	if (read_err) {
+		fprintf(stderr, "cong import: cannot read '%s'%s\n", file, csv.overflow ? ": larger than 64 MB" : "");
+		buf_release(&csv);
+		return 1;
+	}
+	char *path = portal_db(dir, db_url);
+	if (!path) {
+		buf_release(&csv);
+		return 1;
+	}
+	db_t *db = open_db(path, 0);
+	free(path);
+	if (!db) {
+		buf_release(&csv);
+		return 1;
+	}
+	if (sodium_init() < 0)
+		fatal("cannot start libsodium");
+	char *files_dir = configured_files_dir(dir);
+	char forms_dir[4096];
+	if (forms) {
+		snprintf(forms_dir, sizeof(forms_dir), "%s", forms);
+	} else {
+		const char *slash = strrchr(file, '/');
+		snprintf(forms_dir, sizeof(forms_dir), "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
+		if (slash == file)
+			snprintf(forms_dir, sizeof(forms_dir), "/");
+	}
+	arena_t a;
+	arena_init(&a, 512u << 20);
+	catalog_report_t *r = malloc(sizeof(*r));
+	int rc = r ? catalog_import(db, &a, kind, buf_cstr(&csv), csv.len, files_dir ? forms_dir : NULL,
+				    files_dir ? files_dir : ".", (long long)time(NULL), r)
+		   : -1;
+	if (rc < 0) {
+		fprintf(stderr, "cong import: nothing imported: database error: %s\n", db_errmsg(db));
+	} else if (r->refused) {
+		fprintf(stderr, "cong import: %s refused, nothing imported:\n", file);
+		for (int i = 0; i < r->nbad && i < CATALOG_MAX_BAD; i++) {
+			fprintf(stderr, "  line %ld: ", r->bad[i].line);
+			fprintf(stderr, r->bad[i].arg ? r->bad[i].msgid : "%s", r->bad[i].arg ? r->bad[i].arg : r->bad[i].msgid);
+			fputc('\n', stderr);
+		}
+	} else {
+		printf("%s: %d imported, %d updated, %d bad row%s\n", file, r->imported, r->updated, r->nbad, r->nbad == 1 ? "" : "s");
+		for (int i = 0; i < r->nbad && i < CATALOG_MAX_BAD; i++) {
+			fprintf(stderr, "%s:%ld: ", file, r->bad[i].line);
+			fprintf(stderr, r->bad[i].arg ? r->bad[i].msgid : "%s", r->bad[i].arg ? r->bad[i].arg : r->bad[i].msgid);
+			fputc('\n', stderr);
+		}
+		if (r->nbad > CATALOG_MAX_BAD)
+			fprintf(stderr, "… and %d more bad rows\n", r->nbad - CATALOG_MAX_BAD);
+	}
+	free(r);
+	arena_release(&a);
+	free(files_dir);
+	buf_release(&csv);
+	db_close(db);
+	return rc == 0 ? 0 : 1;
 }
 
 /* ---- migrate-db, backup -------------------------------------------------------------------------- */

@@ -140,6 +140,11 @@ static void pub_error(http_response_t *res, int status, const char *code, const 
 /* Counts the call against the client's address; 0 after answering 429. */
 static int pub_allowed(http_request_t *req, http_response_t *res)
 {
+	return api_public_allowed(req, res);
+}
+
+int api_public_allowed(http_request_t *req, http_response_t *res)
+{
 	int wait = rl_check(req->remote, app.cfg.api_rate_limit, (long long)time(NULL));
 	if (!wait)
 		return 1;
@@ -153,6 +158,11 @@ static int pub_allowed(http_request_t *req, http_response_t *res)
 }
 
 static void pub_preflight(http_request_t *req, http_response_t *res)
+{
+	api_public_preflight(req, res);
+}
+
+void api_public_preflight(http_request_t *req, http_response_t *res)
 {
 	(void)req;
 	res->status = 204;

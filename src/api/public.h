@@ -16,4 +16,9 @@ int api_public_request(const http_request_t *req);
 void api_public_articles(http_request_t *req, http_response_t *res);
 /* GET /api/v1/articles/{id} without credentials: one published article (404 for anything else). */
 void api_public_article(http_request_t *req, http_response_t *res);
+/* Counts a public API call against the client's address (api_rate_limit a minute); 0 after answering 429
+ * (other public APIs, e.g. api/procedures.c, share the one limit). */
+int api_public_allowed(http_request_t *req, http_response_t *res);
+/* The CORS preflight answer of a public GET endpoint. */
+void api_public_preflight(http_request_t *req, http_response_t *res);
 #endif

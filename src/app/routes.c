@@ -7,11 +7,13 @@
 #include "db/db.h"
 #include "admin/admin.h"
 #include "api/api.h"
+#include "api/procedures.h"
 #include "api/public.h"
 #include "auth/routes.h"
 #include "news/feeds.h"
 #include "news/news.h"
 #include "search/search.h"
+#include "svc/catalog_pages.h"
 #include "svc/citizen.h"
 #include "svc/stats.h"
 
@@ -28,7 +30,7 @@ static const app_route_t *const app_tables[] = {
 	admin_article_routes, admin_media_routes, admin_user_routes,  admin_site_routes, api_routes,
 	search_routes,
 	api_public_routes,   stats_routes,        stats_admin_routes,
-	citizen_routes,
+	citizen_routes,      catalog_routes,      api_procedure_routes,
 };
 
 /* For a load balancer: 200 when this server can reach its database, 503 when it cannot. */

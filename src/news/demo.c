@@ -410,6 +410,9 @@ int news_default_menu(db_t *db)
 		{"vi", "Trang chủ", "/", "0"},           {"vi", "Tin tức – Sự kiện", "/tin-tuc", "20"},
 		{"en", "Home", "/en/", "0"},             {"en", "News and Events", "/en/news", "20"},
 		{"zh", "首页", "/zh/", "0"},             {"zh", "新闻动态", "/zh/news", "20"},
+		/* the procedure catalog (svc/catalog_pages.c): services within three clicks of every page */
+		{"vi", "Dịch vụ công", "/thu-tuc", "30"},  {"en", "Public services", "/en/procedures", "30"},
+		{"zh", "公共服务", "/zh/procedures", "30"},
 	};
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
 		if (db_execf(db, "INSERT INTO menu_items (lang, position, label, url) VALUES (?, ?, ?, ?)", "siss", items[i][0],

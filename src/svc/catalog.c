@@ -441,7 +441,7 @@ int catalog_form_add(db_t *db, const char *files_dir, long long proc_id, const c
 		     const void *data, size_t len, char stored[40], const char **why)
 {
 	if (len == 0 || len > CATALOG_MAX_FORM) {
-		*why = "A form must be a file of at most 10 MB.";
+		*why = "A form must be a file of at most 5 MB.";
 		return 1;
 	}
 	const char *mime = catalog_form_sniff(data, len, filename);
@@ -615,6 +615,7 @@ static int cat_import_forms(db_t *db, arena_t *a, long long id, const char *cell
 		char *data = cat_read_file(path, CATALOG_MAX_FORM, &flen);
 		if (!data) {
 			*why = "Cannot read the form file: %s";
+			*arg = file;
 			return 1;
 		}
 		cat_unlink_t *u = arena_alloc(a, sizeof(*u));
@@ -878,7 +879,7 @@ int catalog_demo_load(db_t *db, const char *demo_dir, const char *files_dir, cha
 	for (int k = 0; k < 2; k++) {
 		char path[4200], forms[4200];
 		snprintf(path, sizeof(path), "%s/%s.csv", demo_dir, kinds[k]);
-		snprintf(forms, sizeof(forms), "%s/forms", demo_dir);
+		snprintf(forms, sizeof(forms), "%s", demo_dir);
 		size_t n = 0;
 		char *csv = cat_read_file(path, 16u << 20, &n);
 		if (!csv) {

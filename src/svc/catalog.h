@@ -14,7 +14,7 @@ typedef struct db db_t;
 #define CATALOG_NLANGS 3          /* vi, en, zh: the order of every per-language array here */
 #define CATALOG_MAX_DOCS 40
 #define CATALOG_MAX_FORMS 20
-#define CATALOG_MAX_FORM (10u << 20) /* bytes in one form file */
+#define CATALOG_MAX_FORM (5u << 20) /* bytes in one form file (a response body holds 8 MB) */
 #define CATALOG_CODE_MAX 30
 
 /* The long texts of a procedure, in the order of catalog_text_cols. */
