@@ -67,6 +67,7 @@ json_t *admin_ctx(http_request_t *req, const char *title, const char *section)
 		{"dashboard", "Overview", "", PERM_ARTICLE_LIST},  {"articles", "Articles", "/articles", PERM_ARTICLE_LIST},
 		{"media", "Media library", "/media", PERM_MEDIA_UPLOAD}, {"users", "Users", "/users", PERM_USERS},
 		{"audit", "Audit log", "/audit", PERM_AUDIT},        {"settings", "Site settings", "/settings", PERM_SETTINGS},
+		{"dossiers", "Dossiers", "/dossiers", PERM_DOSSIER}, {"calendar", "Calendar", "/calendar", PERM_CALENDAR},
 		{"stats", "Statistics", "/stats", PERM_STATS},
 	};
 	json_t *items = json_array();
@@ -105,6 +106,12 @@ void admin_flash(http_request_t *req, http_response_t *res, const char *msgid)
 
 static void admin_dashboard(http_request_t *req, http_response_t *res)
 {
+	/* an officer has no articles: their overview is their dossier queues */
+	const auth_user_t *o = auth_user(req);
+	if (o && !perm_allows(o, PERM_ARTICLE_LIST, 0, NULL) && perm_allows(o, PERM_DOSSIER, 0, NULL)) {
+		admin_dossier_queues_page(req, res, o);
+		return;
+	}
 	const auth_user_t *u = admin_require(req, res, PERM_ARTICLE_LIST, 0, NULL);
 	if (!u)
 		return;

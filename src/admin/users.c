@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -61,7 +62,7 @@ const app_route_t admin_user_routes[] = {
 #define USERS_PW_MAX 1024
 #define USERS_RANDOM_PW_LEN 16
 
-static const char *const users_roles[] = {"editor", "publisher", "admin"};
+static const char *const users_roles[] = {"editor", "publisher", "admin", "officer"};
 
 /* ---- the account store -------------------------------------------------------------------------------- */
 
@@ -182,6 +183,70 @@ static json_t *users_role_options(http_request_t *req, const char *selected)
 	return a;
 }
 
+/* ---- officers' agencies (officer_agencies): an officer sees the dossiers of these only ------------------ */
+
+/* The agencies as checkbox options, those of user_id (or, when f is given, those the form sent) checked. */
+static json_t *users_agency_options(http_request_t *req, long long user_id, const form_t *f)
+{
+	json_t *a = json_array();
+	db_stmt_t *st = db_prepare(req->db, "SELECT a.id, a.code, COALESCE(l.name, v.name, a.code),"
+					    " (SELECT count(*) FROM officer_agencies o WHERE o.agency_id = a.id AND o.user_id = ?)"
+					    " FROM agencies a LEFT JOIN agency_i18n l ON l.agency_id = a.id AND l.lang = ?"
+					    " LEFT JOIN agency_i18n v ON v.agency_id = a.id AND v.lang = 'vi' ORDER BY a.position, a.code");
+	if (st && db_bindf(st, "is", user_id, req->lang) == 0)
+		while (db_step(st) == DB_ROW) {
+			long long id = db_col_int(st, 0);
+			int on = db_col_int(st, 3) > 0;
+			if (f) {
+				on = 0;
+				for (int i = 0; i < f->n; i++)
+					on |= strcmp(f->fields[i].name, "agency") == 0 && atoll(f->fields[i].value) == id;
+			}
+			json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id, "code", db_col_text(st, 1),
+							   "name", db_col_text(st, 2), "checked", on));
+		}
+	if (st)
+		db_done(st);
+	return a;
+}
+
+/* Binds user_id to exactly the agencies the form sent (only an officer keeps any), inside the caller's
+ * transaction; *what gets the codes for the audit log.  1 when the binding changed, 0 not, -1 on error. */
+static int users_set_agencies(http_request_t *req, long long user_id, const char *role, const form_t *f, const char **what)
+{
+	buf_t before, after;
+	buf_init(&before, 4096);
+	buf_init(&after, 4096);
+	db_stmt_t *st = db_prepare(req->db, "SELECT a.code FROM officer_agencies o JOIN agencies a ON a.id = o.agency_id"
+					    " WHERE o.user_id = ? ORDER BY a.code");
+	if (st && db_bind_int(st, 1, user_id) == 0)
+		while (db_step(st) == DB_ROW)
+			buf_appendf(&before, "%s%s", before.len ? "," : "", db_col_text(st, 0));
+	if (st)
+		db_done(st);
+	int rc = db_execf(req->db, "DELETE FROM officer_agencies WHERE user_id = ?", "i", user_id) < 0 ? -1 : 0;
+	for (int i = 0; rc == 0 && strcmp(role, "officer") == 0 && i < f->n; i++) {
+		long long agency = strcmp(f->fields[i].name, "agency") == 0 ? atoll(f->fields[i].value) : 0;
+		if (agency > 0 && db_int(req->db, "SELECT count(*) FROM agencies WHERE id = ?", "i", 0, agency) == 1 &&
+		    db_int(req->db, "SELECT count(*) FROM officer_agencies WHERE user_id = ? AND agency_id = ?", "ii", 0, user_id, agency) == 0 &&
+		    db_execf(req->db, "INSERT INTO officer_agencies (user_id, agency_id) VALUES (?, ?)", "ii", user_id, agency) < 0)
+			rc = -1;
+	}
+	st = db_prepare(req->db, "SELECT a.code FROM officer_agencies o JOIN agencies a ON a.id = o.agency_id"
+				 " WHERE o.user_id = ? ORDER BY a.code");
+	if (st && db_bind_int(st, 1, user_id) == 0)
+		while (db_step(st) == DB_ROW)
+			buf_appendf(&after, "%s%s", after.len ? "," : "", db_col_text(st, 0));
+	if (st)
+		db_done(st);
+	if (rc == 0)
+		rc = strcmp(buf_cstr(&before), buf_cstr(&after)) != 0;
+	*what = arena_printf(req->arena, "%s -> %s", before.len ? buf_cstr(&before) : "-", after.len ? buf_cstr(&after) : "-");
+	buf_release(&before);
+	buf_release(&after);
+	return rc;
+}
+
 /* When the user last signed in: the newest "login" in the audit log (0 for never). */
 static long long users_last_login(db_t *db, long long id)
 {
@@ -269,6 +334,7 @@ static void users_new_render(http_request_t *req, http_response_t *res, const fo
 				      f && form_get(f, "email") ? form_get(f, "email") : "", "generate",
 				      f ? form_get(f, "generate") != NULL : 1));
 	json_object_set_new(ctx, "roles", users_role_options(req, role ? role : "editor"));
+	json_object_set_new(ctx, "agencies", users_agency_options(req, 0, f));
 	json_object_set_new(ctx, "action", json_string(admin_url(req, "/users/new")));
 	json_object_set_new(ctx, "list_url", json_string(admin_url(req, "/users")));
 	if (errors && json_object_size(errors))
@@ -344,6 +410,12 @@ static void users_create(http_request_t *req, http_response_t *res)
 	}
 	id = db_last_id(req->db);
 	audit_log(req, NULL, "user.create", "user", id, arena_printf(req->arena, "%s (%s)", login, role));
+	const char *bound = NULL;
+	int agencies_rc = users_set_agencies(req, id, role, f, &bound);
+	if (agencies_rc < 0)
+		goto fail;
+	if (agencies_rc > 0)
+		audit_log(req, NULL, "user.agencies", "user", id, bound);
 	if (db_commit(req->db) < 0)
 		goto fail;
 	users_row_t u;
@@ -392,6 +464,7 @@ static void users_edit_render(http_request_t *req, http_response_t *res, const a
 	buf_release(&audit);
 	json_object_set_new(ctx, "user", user);
 	json_object_set_new(ctx, "roles", users_role_options(req, role));
+	json_object_set_new(ctx, "agencies", users_agency_options(req, u->id, f));
 	json_object_set_new(ctx, "list_url", json_string(admin_url(req, "/users")));
 	json_object_set_new(ctx, "profile_url", json_string(admin_url(req, "/profile")));
 	if (errors && json_object_size(errors))
@@ -465,13 +538,18 @@ static void users_save(http_request_t *req, http_response_t *res)
 		buf_appendf(&what, "%semail", what.len ? ", " : "");
 	const char *changed = arena_strdup(req->arena, buf_cstr(&what));
 	buf_release(&what);
-	if (!*changed && !role_changed) {
+	if (db_begin(req->db) < 0)
+		goto fail;
+	const char *bound = NULL;
+	int agencies_rc = users_set_agencies(req, u.id, role, f, &bound);
+	if (agencies_rc < 0)
+		goto fail;
+	if (!*changed && !role_changed && !agencies_rc) {
+		db_rollback(req->db);
 		admin_flash(req, res, "Nothing was changed.");
 		http_redirect(res, 303, users_url(req, u.id, ""));
 		return;
 	}
-	if (db_begin(req->db) < 0)
-		goto fail;
 	/* the last-admin rule again inside the transaction: two admins demoting each other at once */
 	if (role_changed && strcmp(u.role, "admin") == 0 && users_other_admins(req->db, u.id) == 0) {
 		db_rollback(req->db);
@@ -485,6 +563,8 @@ static void users_save(http_request_t *req, http_response_t *res)
 		audit_log(req, NULL, "user.edit", "user", u.id, changed);
 	if (role_changed)
 		audit_log(req, NULL, "user.role", "user", u.id, arena_printf(req->arena, "%s -> %s", u.role, role));
+	if (agencies_rc > 0)
+		audit_log(req, NULL, "user.agencies", "user", u.id, bound);
 	if (db_commit(req->db) < 0)
 		goto fail;
 	admin_flash(req, res, "The changes were saved.");

@@ -9,12 +9,15 @@
 #include <strings.h>
 #include <time.h>
 
+#include "admin/admin.h"
 #include "auth/auth.h"
 #include "auth/routes.h"
 #include "auth/totp.h"
 #include "db/db.h"
 #include "media/media.h"
 #include "news/editorial.h"
+#include "svc/dossier.h"
+#include "svc/queue.h"
 
 static void api_session_post(http_request_t *req, http_response_t *res);
 static void api_session_delete(http_request_t *req, http_response_t *res);
@@ -24,6 +27,9 @@ static void api_article_get(http_request_t *req, http_response_t *res);
 static void api_article_put(http_request_t *req, http_response_t *res);
 static void api_article_action(http_request_t *req, http_response_t *res);
 static void api_media_post(http_request_t *req, http_response_t *res);
+static void api_staff_dossiers(http_request_t *req, http_response_t *res);
+static void api_staff_dossier(http_request_t *req, http_response_t *res);
+static void api_staff_transition(http_request_t *req, http_response_t *res);
 
 const app_route_t api_routes[] = {
 	{"POST", "vi", "/api/v1/session", api_session_post},
@@ -34,6 +40,9 @@ const app_route_t api_routes[] = {
 	{"PUT", "vi", "/api/v1/articles/*", api_article_put},
 	{"POST", "vi", "/api/v1/articles/*/*", api_article_action},
 	{"POST", "vi", "/api/v1/media", api_media_post},
+	{"GET", "vi", "/api/v1/staff/dossiers", api_staff_dossiers},
+	{"GET", "vi", "/api/v1/staff/dossiers/*", api_staff_dossier},
+	{"POST", "vi", "/api/v1/staff/dossiers/*/transition", api_staff_transition},
 	{NULL, NULL, NULL, NULL},
 };
 
@@ -395,4 +404,135 @@ static void api_media_post(http_request_t *req, http_response_t *res)
 	api_json(res, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "url",
 				     arena_printf(req->arena, "/media/%s.jpg", name), "markdown",
 				     arena_printf(req->arena, "![%s](/media/%s.jpg)", alt, name)));
+}
+
+/* ---- the officers' dossiers (admin/dossiers.c does the work; the same rules as the pages) --------- */
+
+/* The signed-in officer, or NULL after answering 401/403. */
+static const auth_user_t *api_officer(http_request_t *req, http_response_t *res)
+{
+	const auth_user_t *u = api_user(req, res);
+	if (u && !perm_allows(u, PERM_DOSSIER, 0, NULL)) {
+		api_error(res, 403, "forbidden", "Only officers process dossiers.");
+		return NULL;
+	}
+	return u;
+}
+
+/* Drops the page-only (localized display) members of a dossier object. */
+static json_t *api_dossier_clean(json_t *d)
+{
+	static const char *const page_only[] = {"submitted", "received", "due", "apology_due", "finished", "returned",
+						"timeliness_label", "overdue", "url", "agency_id", "procedure_id"};
+	for (size_t i = 0; d && i < sizeof(page_only) / sizeof(page_only[0]); i++)
+		json_object_del(d, page_only[i]);
+	json_t *moves = json_object_get(d, "moves"), *m;
+	size_t i;
+	json_array_foreach(moves, i, m)
+	{
+		json_object_del(m, "label");
+	}
+	return d;
+}
+
+static void api_staff_dossiers(http_request_t *req, http_response_t *res)
+{
+	const auth_user_t *u = api_officer(req, res);
+	if (!u)
+		return;
+	const char *qk = http_query(req, "queue");
+	int queue = queue_from_key(qk && *qk ? qk : "all");
+	if (queue < 0) {
+		api_error(res, 400, "bad_queue", "queue must be one of new, due_today, due_soon, overdue, waiting, processing, all.");
+		return;
+	}
+	admin_dossier_filter_t f = {.queue = queue,
+				    .agency_id = http_query_int(req, "agency", 1, 1LL << 50, 0),
+				    .procedure_id = http_query_int(req, "procedure", 1, 1LL << 50, 0),
+				    .status = (int)http_query_int(req, "status", 1, DS__MAX, 0),
+				    .q = http_query(req, "q"),
+				    .page = http_query_int(req, "page", 1, 100000, 1),
+				    .per_page = (int)http_query_int(req, "per_page", 1, 100, 50),
+				    .arena = req->arena};
+	if (f.q && strlen(f.q) > 64)
+		f.q = NULL;
+	long long now = (long long)time(NULL), total = 0;
+	json_t *counts = admin_dossier_counts(req, u, now);
+	json_t *items = counts ? admin_dossier_list(req, u, &f, now, &total) : NULL;
+	if (!items) {
+		json_decref(counts);
+		api_error(res, 500, "error", "Internal error.");
+		return;
+	}
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		api_dossier_clean(it);
+	}
+	api_json(res, 200, json_pack("{s:s, s:o, s:I, s:I, s:I, s:o}", "queue", queue_key(queue), "items", items, "total",
+				     (json_int_t)total, "page", (json_int_t)f.page, "per_page", (json_int_t)f.per_page, "counts",
+				     counts));
+}
+
+static void api_staff_dossier(http_request_t *req, http_response_t *res)
+{
+	const auth_user_t *u = api_officer(req, res);
+	if (!u)
+		return;
+	long long id = admin_dossier_find(req, u, req->params[0]);
+	json_t *d = id ? admin_dossier_get(req, id, (long long)time(NULL)) : NULL;
+	if (!d)
+		api_error(res, id ? 500 : 404, id ? "error" : "not_found", id ? "Internal error." : "No such dossier.");
+	else
+		api_json(res, 200, api_dossier_clean(d));
+}
+
+/* A status given as a number or a key ("received"); 0 when it is neither. */
+static int api_status_of(json_t *v)
+{
+	if (json_is_integer(v))
+		return json_integer_value(v) >= DS_NEW && json_integer_value(v) <= DS__MAX ? (int)json_integer_value(v) : 0;
+	return json_is_string(v) ? dossier_status_from_key(json_string_value(v)) : 0;
+}
+
+static void api_staff_transition(http_request_t *req, http_response_t *res)
+{
+	const auth_user_t *u = api_officer(req, res);
+	json_t *b = u ? api_body(req, res) : NULL;
+	if (!b)
+		return;
+	long long id = admin_dossier_find(req, u, req->params[0]);
+	if (!id) {
+		json_decref(b);
+		api_error(res, 404, "not_found", "No such dossier.");
+		return;
+	}
+	int to = api_status_of(json_object_get(b, "to"));
+	json_t *ev = json_object_get(b, "expect");
+	int expect = ev ? api_status_of(ev) : 0;
+	const char *note = api_str(req, b, "note");
+	json_decref(b);
+	if (!to || (ev && !json_is_null(ev) && !expect)) {
+		api_error(res, 422, "invalid", "Send \"to\" (and \"expect\", if given) as a status number 1-10 or its key, e.g. \"received\".");
+		return;
+	}
+	const char *why = NULL;
+	int rc = admin_dossier_transition(req, u, id, to, expect, note ? note : "", &why);
+	if (rc == 200) {
+		json_t *d = admin_dossier_get(req, id, (long long)time(NULL));
+		if (d)
+			api_json(res, 200, api_dossier_clean(d));
+		else
+			api_error(res, 500, "error", "Internal error.");
+		return;
+	}
+	if (rc == 409) {
+		int now_status = (int)db_int(req->db, "SELECT status FROM dossiers WHERE id = ?", "i", 0, id);
+		int stale = expect > 0 && now_status != expect;
+		api_json(res, 409, json_pack("{s:s, s:s, s:i, s:s}", "error", stale ? "conflict" : "bad_state", "message",
+					     why ? why : "Conflict.", "status", now_status, "status_key", dossier_status_key(now_status)));
+		return;
+	}
+	api_error(res, rc, rc == 422 ? "note_required" : rc == 404 ? "not_found" : "error", why ? why : "Internal error.");
 }

@@ -27,7 +27,8 @@ static const app_route_t app_core_routes[] = {
 /* Every module's table, searched in order. */
 static const app_route_t *const app_tables[] = {
 	app_core_routes,     feed_routes,         news_routes,         auth_routes,        totp_routes,     admin_routes,
-	admin_article_routes, admin_media_routes, admin_user_routes,  admin_site_routes, api_routes,
+	admin_article_routes, admin_media_routes, admin_user_routes,  admin_site_routes, admin_dossier_routes,
+	admin_calendar_routes, api_routes,
 	search_routes,
 	api_public_routes,   stats_routes,        stats_admin_routes,
 	citizen_routes,      catalog_routes,      api_procedure_routes,
