@@ -163,7 +163,7 @@ static int demo_insert(db_t *db, unsigned long long *rng, workday_cal_t *cal, co
 			}
 		}
 		long long wd = received + (1 + demo_rand(rng, 5)) * 86400LL;
-		if (withdraw && wd <= now && wd < finished && status == DS_PROCESSING) {
+		if (withdraw && wd <= now && wd < finished && wd > ev[nev - 1].at && status == DS_PROCESSING) {
 			ev[nev++] = (demo_ev_t){wd, status, DS_WITHDRAWN, name, "Người nộp rút hồ sơ để bổ sung giấy tờ."};
 			status = DS_WITHDRAWN;
 			finished = 0;
@@ -270,7 +270,9 @@ int demo_dossiers_load(db_t *db, long long now, int n, char **err)
 		pl->channel = r < 58 ? 0 : r < 95 ? 1 : 2;
 		int day = today - 1 - demo_rand(&rng, 365);
 		if (pl->channel == 1) { /* the counter is open on working days, 7:30 to 16:30 */
-			for (int guard = 0; workday_is_working(&cal, day) == 0 && guard < 30; guard++)
+			if (day < today - 350) /* room to step back over Tết and stay within the year */
+				day += 15;
+			for (int guard = 0; workday_is_working(&cal, day) == 0 && guard < 14; guard++)
 				day--;
 			pl->submitted = civil_local_time(day, 7 * 3600 + 1800 + demo_rand(&rng, 9 * 3600));
 		} else {
