@@ -5,12 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
+#include "core/config.h"
+#include "db/db.h"
 #include "svc/civil.h"
+#include "svc/dossier.h"
 #include "svc/workday.h"
 
 const char calendar_cmd_usage[] =
-	"usage: cong calendar YEAR\n"
-	"       cong calendar due 'YYYY-MM-DD HH:MM' N\n"
+	"usage: cong calendar YEAR [--data DIR | --db URL]\n"
+	"       cong calendar due 'YYYY-MM-DD HH:MM' N [--data DIR | --db URL]\n"
 	"\n"
 	"The first form prints the days off of YEAR (1900–2199), one a line as YYYY-MM-DD<TAB>name, by date;\n"
 	"days off that fall on a weekend are listed too, followed by their compensatory day (Nghỉ bù).\n"
@@ -18,7 +22,8 @@ const char calendar_cmd_usage[] =
 	"with a time limit of N working days falls due: 17:00 on the N-th working day, the day of receipt\n"
 	"counting when it came in by 15:00.\n"
 	"Both use the computed calendar (Labour Code holidays, lunar dates, compensatory days; see\n"
-	"docs/CALENDAR.md), not yet the schedule an administrator announces for the year.\n";
+	"docs/CALENDAR.md); with --data DIR or --db URL, also the days an administrator announced for the\n"
+	"portal (its calendar_days), exactly as the portal counts due dates.\n";
 
 /* Parses a whole decimal number in [lo, hi]; 0 or -1. */
 static int parse_int(const char *s, long lo, long hi, long *v)
@@ -34,22 +39,57 @@ static int parse_int(const char *s, long lo, long hi, long *v)
 	return 0;
 }
 
-/* The overrides of the announced schedule.  None yet: when the admin-edited calendar table lands, read
- * the rows of the years concerned here (from --data DIR) and return them, so that both subcommands see
- * exactly what the portal uses. */
-static void calendar_overrides(const workday_override_t **ov, size_t *n)
+/* The portal's database named by --data DIR / --db URL, found as the other commands find it: --db, else
+ * CONG_DB (or CONG_DATABASE_URL) or the db setting of DIR/cong.ini, else the SQLite file DIR/cong.db.
+ * NULL after saying why. */
+static db_t *calendar_open(const char *dir, const char *url)
 {
-	*ov = NULL;
-	*n = 0;
+	config_t c;
+	config_init(&c);
+	char *err = NULL, target[4200];
+	int rc = url ? 0 : config_load_env(&c, &err);
+	if (rc == 0 && !url && !c.db) {
+		snprintf(target, sizeof(target), "%s/cong.ini", dir);
+		rc = config_load_file(&c, target, 1, &err);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "cong calendar: %s\n", err);
+		free(err);
+		config_release(&c);
+		return NULL;
+	}
+	if (url || c.db)
+		snprintf(target, sizeof(target), "%s", url ? url : c.db);
+	else
+		snprintf(target, sizeof(target), "%s/cong.db", dir);
+	config_release(&c);
+	db_t *db = db_open(target, 0, &err);
+	if (!db) {
+		fprintf(stderr, "cong calendar: cannot open the portal's database: %s\n", err);
+		free(err);
+	}
+	return db;
 }
 
-static int calendar_year(long year)
+/* The calendar with the announced schedule of the portal (db), or the computed one alone (db NULL). */
+static int calendar_make(db_t *db, arena_t *a, workday_cal_t *cal)
 {
-	const workday_override_t *ov;
-	size_t nov;
-	calendar_overrides(&ov, &nov);
+	if (!db) {
+		workday_cal_init(cal, NULL, 0);
+		return 0;
+	}
+	if (dossier_calendar(db, a, cal) < 0) {
+		fprintf(stderr, "cong calendar: cannot read the announced days: %s\n", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+static int calendar_year(db_t *db, arena_t *a, long year)
+{
 	workday_cal_t cal;
-	workday_cal_init(&cal, ov, nov);
+	if (calendar_make(db, a, &cal) < 0)
+		return 1;
 	workday_off_t off[WORKDAY_YEAR_MAX + 64];
 	int n = workday_days_off(&cal, (int)year, off, sizeof(off) / sizeof(off[0]));
 	if (n < 0) {
@@ -64,7 +104,7 @@ static int calendar_year(long year)
 	return 0;
 }
 
-static int calendar_due(const char *when, const char *count)
+static int calendar_due(db_t *db, arena_t *a, const char *when, const char *count)
 {
 	long long received, due;
 	long n;
@@ -77,11 +117,9 @@ static int calendar_due(const char *when, const char *count)
 			WORKDAY_MAX_N);
 		return 2;
 	}
-	const workday_override_t *ov;
-	size_t nov;
-	calendar_overrides(&ov, &nov);
 	workday_cal_t cal;
-	workday_cal_init(&cal, ov, nov);
+	if (calendar_make(db, a, &cal) < 0)
+		return 1;
 	if (workday_due(&cal, received, (int)n, NULL, 0, &due) != 0) {
 		fprintf(stderr, "cong calendar due: '%s' plus %ld working days is outside the calendar (1900–2199)\n",
 			when, n);
@@ -100,11 +138,40 @@ int calendar_cmd(int argc, char **argv)
 			fputs(calendar_cmd_usage, stdout);
 			return 0;
 		}
+	/* --data DIR / --db URL (anywhere): the portal's announced days too */
+	const char *dir = NULL, *url = NULL;
+	char *args[8];
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
+			dir = argv[++i];
+		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			url = argv[++i];
+		} else if (n < 8) {
+			args[n++] = argv[i];
+		} else {
+			n = 9;
+			break;
+		}
+	}
 	long year;
-	if (argc == 2 && parse_int(argv[1], LUNAR_YEAR_MIN, LUNAR_YEAR_MAX, &year) == 0)
-		return calendar_year(year);
-	if (argc == 4 && strcmp(argv[1], "due") == 0)
-		return calendar_due(argv[2], argv[3]);
+	int rc = -1;
+	db_t *db = NULL;
+	arena_t a;
+	arena_init(&a, 1 << 20);
+	if ((dir || url) && !(db = calendar_open(dir, url)))
+		rc = 1;
+	else if (n == 2 && parse_int(args[1], LUNAR_YEAR_MIN, LUNAR_YEAR_MAX, &year) == 0)
+		rc = calendar_year(db, &a, year);
+	else if (n == 4 && strcmp(args[1], "due") == 0)
+		rc = calendar_due(db, &a, args[2], args[3]);
+	if (db)
+		db_close(db);
+	arena_release(&a);
+	if (rc >= 0)
+		return rc;
+	argc = n;
+	argv = args;
 	if (argc == 2 && strcmp(argv[1], "due") != 0)
 		fprintf(stderr, "cong calendar: bad year '%s': expected %d to %d\n", argv[1], LUNAR_YEAR_MIN,
 			LUNAR_YEAR_MAX);
