@@ -7,17 +7,18 @@
 #define SVG_PAD 8
 #define SVG_CHAR_W 7 /* the width of an average character at font-size 13, for layout estimates */
 
-/* Each series: a colour with at least 3:1 contrast against white (WCAG non-text contrast) and white text
- * on it above 4.5:1, plus its own pattern, so that a grey-scale print or a colour-blind reader can still
- * tell the parts apart (the legend shows the same swatches). */
+/* Each series: a colour with at least 3:1 contrast against white (WCAG non-text contrast), plus its own
+ * pattern, so that a grey-scale print or a colour-blind reader can still tell the parts apart (the legend
+ * shows the same swatches).  Stripes and hatching are darker than their fill, so the white numbers on
+ * a bar keep the fill's contrast (6.4:1 and more); the olive's light dots are faint enough to keep 4.9:1. */
 static const struct {
 	const char *fill;
 	const char *mark; /* the pattern's light marks over the fill; NULL: solid */
 } svg_styles[SVG_MAX_SERIES] = {
 	{"#1e6b3a", NULL},
-	{"#1f5fa8", "<rect width=\"3\" height=\"8\" fill=\"#ffffff\" fill-opacity=\".35\"/>"},
-	{"#a3161a", "<path d=\"M0 4H8M4 0V8\" stroke=\"#ffffff\" stroke-opacity=\".4\" stroke-width=\"1.5\"/>"},
-	{"#5c4d00", "<circle cx=\"4\" cy=\"4\" r=\"1.6\" fill=\"#ffffff\" fill-opacity=\".45\"/>"},
+	{"#1f5fa8", "<rect width=\"3\" height=\"8\" fill=\"#000000\" fill-opacity=\".4\"/>"},
+	{"#a3161a", "<path d=\"M0 4H8M4 0V8\" stroke=\"#000000\" stroke-opacity=\".45\" stroke-width=\"1.5\"/>"},
+	{"#5c4d00", "<circle cx=\"4\" cy=\"4\" r=\"1.6\" fill=\"#ffffff\" fill-opacity=\".2\"/>"},
 };
 
 /* The number of characters of s for layout: code points, CJK ones counted twice (they are square). */
