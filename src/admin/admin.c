@@ -69,6 +69,7 @@ json_t *admin_ctx(http_request_t *req, const char *title, const char *section)
 		{"audit", "Audit log", "/audit", PERM_AUDIT},        {"settings", "Site settings", "/settings", PERM_SETTINGS},
 		{"dossiers", "Dossiers", "/dossiers", PERM_DOSSIER}, {"calendar", "Calendar", "/calendar", PERM_CALENDAR},
 		{"stats", "Statistics", "/stats", PERM_STATS},
+		{"catalog", "Procedures", "/catalog", PERM_CATALOG},
 	};
 	json_t *items = json_array();
 	for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++)

@@ -13,6 +13,7 @@ extern const app_route_t admin_article_routes[]; /* articles.c: lists, editor, w
 extern const app_route_t admin_media_routes[];   /* media.c: the media library */
 extern const app_route_t admin_user_routes[];    /* users.c: users, profile, the audit log */
 extern const app_route_t admin_site_routes[];    /* site.c: site settings, categories, menus */
+extern const app_route_t admin_catalog_routes[]; /* catalog.c: procedures, agencies, fields, CSV import */
 extern const app_route_t admin_dossier_routes[]; /* dossiers.c: officers' queues, dossiers, notices */
 extern const app_route_t admin_calendar_routes[]; /* calendar.c: the announced days off and working days */
 

@@ -31,7 +31,7 @@ static const app_route_t *const app_tables[] = {
 	admin_calendar_routes, api_routes,
 	search_routes,
 	api_public_routes,   stats_routes,        stats_admin_routes,
-	citizen_routes,      catalog_routes,      api_procedure_routes,
+	citizen_routes,      catalog_routes,      api_procedure_routes, admin_catalog_routes,
 };
 
 /* For a load balancer: 200 when this server can reach its database, 503 when it cannot. */
