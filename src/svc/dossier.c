@@ -481,6 +481,11 @@ static int dossier_apply(db_t *db, long long id, int from, const dossier_move_t 
 		return -1;
 	if (dossier_event(db, id, now, user_id, actor, from, mv->to, "transition", note) < 0)
 		return -1;
+	/* the due date is counted when the clock starts, stops or restarts, on the calendar as it is then; other
+	 * moves keep it, so a day off announced later does not move a date already promised (ARCHITECTURE.md) */
+	int waits_from = from == DS_SUPPLEMENT || from == DS_FINANCIAL, waits_to = mv->to == DS_SUPPLEMENT || mv->to == DS_FINANCIAL;
+	if (mv->to != DS_RECEIVED && waits_from == waits_to)
+		return 0;
 	return dossier_recompute_due(db, id);
 }
 

@@ -114,7 +114,8 @@ int dossier_token_ok(db_t *db, const char *code, const char *token);
 
 /* ---- processing ---- */
 /* Moves dossier id to status to, by actor (user_id 0 and actor_name "" for the citizen), with note,
- * at now; sets the times (received, finished, returned), recomputes the due date, records the event.
+ * at now; sets the times (received, finished, returned), recomputes the due date when the clock starts,
+ * stops or restarts (other moves keep it), records the event.
  * expect_from > 0 refuses the move when the dossier is no longer in that state (two officers at once).
  * 0 done; 1 refused with *why a msgid; -1 database error. */
 int dossier_move(db_t *db, long long id, int expect_from, int to, dossier_actor_t actor, long long user_id,

@@ -119,6 +119,9 @@ test('an announced day off moves new due dates, not those already promised; cong
 	const dueAfter = num(`SELECT due_at FROM dossiers WHERE code = ${q(afterCode)}`);
 	assert.ok(dueAfter >= dueBefore + DAY, `due ${dueAfter} is a working day later than ${dueBefore}`);
 	assert.equal(num(`SELECT due_at FROM dossiers WHERE code = ${q(before)}`), dueBefore, 'already promised: unchanged');
+	/* and it stays so when the dossier moves on */
+	assert.equal((await off.post(`/admin/dossiers/${before}/move`, { action: 'process', expect: 2 })).status, 303);
+	assert.equal(num(`SELECT due_at FROM dossiers WHERE code = ${q(before)}`), dueBefore, 'moved on: still unchanged');
 
 	/* removing it */
 	assert.equal((await boss.post('/admin/calendar/remove', { date: w1 })).status, 303);
