@@ -189,7 +189,7 @@ export function pgInitArgs() {
  * person changing the database by hand is told to in docs/DEPLOY.md. */
 function pgDialect(query) {
 	let q = query
-		.replace(/strftime\('%s',\s*'now'\)/g, 'CAST(extract(epoch FROM now()) AS BIGINT)')
+		.replace(/strftime\('%s',\s*'now'\)/g, 'CAST(floor(extract(epoch FROM now())) AS BIGINT)')
 		.replace(/group_concat\(([^,()]+),\s*('[^']*')\)/g, 'string_agg(CAST($1 AS TEXT), $2)');
 	if (/^\s*(UPDATE|INSERT|DELETE)\b/i.test(q)) q += '; NOTIFY cong_change';
 	return q;
