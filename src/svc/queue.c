@@ -8,7 +8,7 @@
 static const struct {
 	const char *key, *label;
 } queue_names[QUEUE__COUNT] = {
-	[QUEUE_NEW] = {"new", "New"},
+	[QUEUE_NEW] = {"new", "New dossiers"},
 	[QUEUE_DUE_TODAY] = {"due_today", "Due today"},
 	[QUEUE_DUE_SOON] = {"due_soon", "Due within 2 working days"},
 	[QUEUE_OVERDUE] = {"overdue", "Overdue"},
