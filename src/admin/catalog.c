@@ -423,7 +423,7 @@ static void cat_store(http_request_t *req, http_response_t *res, long long id)
 		const char *dn = arena_printf(req->arena, "documents_%s", cat_langs[l]);
 		json_object_set_new(values, dn, json_string(cat_get(req, f, dn)));
 	}
-	p.code = json_string_value(json_object_get(values, "code"));
+	p.code = arena_strdup(req->arena, json_string_value(json_object_get(values, "code"))); /* outlives values */
 	if (!catalog_code_ok(p.code))
 		json_object_set_new(errors, "code", json_string(app_t_(req, "Enter the code: 1 to 30 letters, digits, dots or dashes, like 2.000635.")));
 	else if (db_int(req->db, "SELECT count(*) FROM procedures WHERE code = ? AND id <> ?", "si", 0, p.code, id) > 0)
@@ -754,7 +754,7 @@ static void cat_agency_save(http_request_t *req, http_response_t *res, int edit)
 			json_object_set_new(errors, cat_agency_fields[i].key, json_string(app_t_(req, "Too long.")));
 	}
 	json_object_set_new(v, "level", json_string(cat_get(req, f, "level")));
-	catalog_agency_t g = {.code = json_string_value(json_object_get(v, "code")), .level = json_string_value(json_object_get(v, "level")),
+	catalog_agency_t g = {.code = arena_strdup(req->arena, json_string_value(json_object_get(v, "code"))), .level = json_string_value(json_object_get(v, "level")),
 			      .commune = json_string_value(json_object_get(v, "commune")), .address = json_string_value(json_object_get(v, "address")),
 			      .phone = json_string_value(json_object_get(v, "phone")), .email = json_string_value(json_object_get(v, "email")),
 			      .name = {json_string_value(json_object_get(v, "name_vi")), json_string_value(json_object_get(v, "name_en")),
