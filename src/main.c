@@ -246,15 +246,8 @@ static db_t *open_db(const char *path, int create)
 		db_close(db);
 		return NULL;
 	}
-	if (applied > 0) {
+	if (applied > 0)
 		log_msg(LOG_INFO, NULL, "applied %d migration(s); schema version %d", applied, db_schema_version(db));
-		/* a migration may have loosened a constraint in SQLite's schema text (008): a new connection reads it */
-		db_close(db);
-		if (!(db = db_open(path, 0, &err))) {
-			fprintf(stderr, "cong: cannot open database: %s\n", err);
-			free(err);
-		}
-	}
 	return db;
 }
 
