@@ -203,10 +203,11 @@ int auth_csrf_ok(http_request_t *req, const form_t *form)
 	return t && auth_same(t, u->csrf);
 }
 
-/* The site's secret key (settings "secret.key", made by cong init), for MACs. */
-static int auth_secret(http_request_t *req, unsigned char key[crypto_auth_KEYBYTES])
+_Static_assert(AUTH_KEY_BYTES == crypto_auth_KEYBYTES, "the site key is a crypto_auth key");
+
+int auth_site_key(db_t *db, unsigned char key[AUTH_KEY_BYTES])
 {
-	db_stmt_t *st = db_prepare(req->db, "SELECT value FROM settings WHERE key = 'secret.key'");
+	db_stmt_t *st = db_prepare(db, "SELECT value FROM settings WHERE key = 'secret.key'");
 	int rc = -1;
 	if (st && db_step(st) == DB_ROW) {
 		size_t n = 0;
@@ -221,7 +222,7 @@ static int auth_secret(http_request_t *req, unsigned char key[crypto_auth_KEYBYT
 static const char *auth_login_mac(http_request_t *req, const char *nonce)
 {
 	unsigned char key[crypto_auth_KEYBYTES], mac[crypto_auth_BYTES];
-	if (auth_secret(req, key) < 0)
+	if (auth_site_key(req->db, key) < 0)
 		return NULL;
 	crypto_auth(mac, (const unsigned char *)nonce, strlen(nonce), key);
 	sodium_memzero(key, sizeof(key));

@@ -88,6 +88,12 @@ void throttle_fail(db_t *db, const char *key, int free_failures, long long now);
 /* Forgets key's failures (after a success). */
 void throttle_clear(db_t *db, const char *key);
 
+/* ---- the site's secret ---- */
+#define AUTH_KEY_BYTES 32 /* crypto_auth_KEYBYTES */
+/* The site's secret key (setting "secret.key", made by cong init), for MACs: login-form CSRF tokens, the
+ * citizens' dossier links.  0, or -1 when the site has none. */
+int auth_site_key(db_t *db, unsigned char key[AUTH_KEY_BYTES]);
+
 /* ---- audit log ---- */
 /* Records action by the request's user (or by login when no one is signed in, e.g. a failed login) on an
  * object, with the client's address.  Never fails the caller's work: errors are logged. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/fsio.h"
+#include "auth/auth.h"
 #include "core/log.h"
 #include "svc/civil.h"
 
@@ -280,25 +281,11 @@ static int dossier_event(db_t *db, long long id, long long now, long long user_i
 
 /* ---- the citizen's secret ------------------------------------------------------------------------- */
 
-static int dossier_secret(db_t *db, unsigned char key[crypto_auth_KEYBYTES])
-{
-	db_stmt_t *st = db_prepare(db, "SELECT value FROM settings WHERE key = 'secret.key'");
-	int rc = -1;
-	if (st && db_step(st) == DB_ROW) {
-		size_t n = 0;
-		const char *hex = db_col_text(st, 0);
-		rc = sodium_hex2bin(key, crypto_auth_KEYBYTES, hex, strlen(hex), NULL, &n, NULL) == 0 && n == crypto_auth_KEYBYTES ? 0 : -1;
-	}
-	if (st)
-		db_done(st);
-	return rc;
-}
-
 int dossier_token(db_t *db, const char *code, char out[33])
 {
 	unsigned char key[crypto_auth_KEYBYTES], mac[crypto_auth_BYTES];
 	char msg[64];
-	if (dossier_secret(db, key) < 0)
+	if (auth_site_key(db, key) < 0)
 		return -1;
 	/* "dossier:" keeps these MACs apart from any other use of the site's key */
 	int n = snprintf(msg, sizeof(msg), "dossier:%s", code);
