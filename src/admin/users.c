@@ -17,6 +17,7 @@
 #include "auth/totp.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "svc/csv.h"
 
 static void users_list(http_request_t *req, http_response_t *res);
 static void users_new(http_request_t *req, http_response_t *res);
@@ -1135,25 +1136,6 @@ static void audit_page(http_request_t *req, http_response_t *res)
 	admin_render(req, res, "admin/users/audit", ctx);
 }
 
-/* One CSV cell: quoted when it holds a separator, quote or line break; a cell a spreadsheet would take for
- * a formula (= + - @, or a tab/CR that some strip first) gets a leading apostrophe so it stays text. */
-static void audit_csv_cell(buf_t *b, const char *s, int last)
-{
-	int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
-	int quote = formula || strpbrk(s, ",\"\r\n;") != NULL || s[0] == ' ';
-	if (quote)
-		buf_putc(b, '"');
-	if (formula)
-		buf_putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	if (quote)
-		buf_putc(b, '"');
-	buf_puts(b, last ? "\r\n" : ",");
-}
 
 static void audit_csv(http_request_t *req, http_response_t *res)
 {
@@ -1172,7 +1154,7 @@ static void audit_csv(http_request_t *req, http_response_t *res)
 	static const char *const head[] = {"ID", "Time (UTC)", "Time (Vietnam)", "User", "User ID", "Action", "Object type",
 					   "Object ID", "Detail", "IP address"};
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		audit_csv_cell(b, app_t_(req, head[i]), i + 1 == sizeof(head) / sizeof(head[0]));
+		csv_cell(b, app_t_(req, head[i]), i + 1 == sizeof(head) / sizeof(head[0]));
 	while (db_step(st) == DB_ROW) {
 		time_t at = (time_t)db_col_int(st, 1), local = at + AUDIT_TZ;
 		struct tm u, l;
@@ -1184,16 +1166,16 @@ static void audit_csv(http_request_t *req, http_response_t *res)
 		snprintf(id, sizeof(id), "%lld", db_col_int(st, 0));
 		snprintf(uid, sizeof(uid), "%lld", db_col_int(st, 3));
 		snprintf(oid, sizeof(oid), "%lld", db_col_int(st, 6));
-		audit_csv_cell(b, id, 0);
-		audit_csv_cell(b, utc, 0);
-		audit_csv_cell(b, vn, 0);
-		audit_csv_cell(b, db_col_text(st, 2), 0);
-		audit_csv_cell(b, db_col_null(st, 3) ? "" : uid, 0);
-		audit_csv_cell(b, db_col_text(st, 4), 0);
-		audit_csv_cell(b, db_col_text(st, 5), 0);
-		audit_csv_cell(b, db_col_null(st, 6) ? "" : oid, 0);
-		audit_csv_cell(b, db_col_text(st, 7), 0);
-		audit_csv_cell(b, db_col_text(st, 8), 1);
+		csv_cell(b, id, 0);
+		csv_cell(b, utc, 0);
+		csv_cell(b, vn, 0);
+		csv_cell(b, db_col_text(st, 2), 0);
+		csv_cell(b, db_col_null(st, 3) ? "" : uid, 0);
+		csv_cell(b, db_col_text(st, 4), 0);
+		csv_cell(b, db_col_text(st, 5), 0);
+		csv_cell(b, db_col_null(st, 6) ? "" : oid, 0);
+		csv_cell(b, db_col_text(st, 7), 0);
+		csv_cell(b, db_col_text(st, 8), 1);
 	}
 	db_done(st);
 	if (b->overflow) {

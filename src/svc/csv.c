@@ -122,3 +122,21 @@ bad_eof:
 	buf_release(&f);
 	return -1;
 }
+
+void csv_cell(buf_t *b, const char *s, int last)
+{
+	int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
+	int quote = formula || strpbrk(s, ",\"\r\n;") != NULL || s[0] == ' ';
+	if (quote)
+		buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	if (quote)
+		buf_putc(b, '"');
+	buf_puts(b, last ? "\r\n" : ",");
+}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 
 #define CSV_MAX_FIELDS 128
 #define CSV_MAX_FIELD (256u * 1024) /* bytes in one field */
@@ -25,4 +26,9 @@ void csv_init(csv_t *c, const char *s, size_t n);
  * an English message (static or in the arena) and the reader moved past the bad record, so the caller may
  * report it and go on. */
 int csv_next(csv_t *c, arena_t *a, char **fields, int *nf, long *line, const char **err);
+
+/* Appends s as one CSV cell, then "," or, for the last cell of a record, CRLF: quoted when it holds a
+ * separator, a quote or a line break; a cell a spreadsheet would take for a formula (= + - @, or a tab/CR
+ * that some strip first) gets a leading apostrophe, so an export never runs anything when opened. */
+void csv_cell(buf_t *b, const char *s, int last);
 #endif

@@ -7,6 +7,7 @@
 
 #include "admin/admin.h"
 #include "svc/civil.h"
+#include "svc/csv.h"
 #include "svc/dossier.h"
 #include "svc/svg.h"
 #include "svc/workday.h"
@@ -475,25 +476,6 @@ static void stats_charts(http_request_t *req, json_t *ctx, const stats_table_t *
 
 /* ---- CSV -------------------------------------------------------------------------------------------- */
 
-/* One CSV cell, in the style of the audit log's export: quoted when it holds a separator, quote or line
- * break; a cell a spreadsheet would take for a formula gets a leading apostrophe so it stays text. */
-static void stats_csv_cell(buf_t *b, const char *s, int last)
-{
-	int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
-	int quote = formula || strpbrk(s, ",\"\r\n;") != NULL || s[0] == ' ';
-	if (quote)
-		buf_putc(b, '"');
-	if (formula)
-		buf_putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	if (quote)
-		buf_putc(b, '"');
-	buf_puts(b, last ? "\r\n" : ",");
-}
 
 static const char *const stats_csv_head[] = {
 	"Received", "Resolved", "Early", "On time", "Late", "On-time rate (%)", "In progress", "Overdue", "Online share (%)",
@@ -505,15 +487,15 @@ static void stats_csv_figures(buf_t *b, arena_t *a, const stats_row_t *r)
 {
 	const long long v[] = {r->received, r->resolved, r->early, r->on_time, r->late};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		stats_csv_cell(b, arena_printf(a, "%lld", v[i]), 0);
-	stats_csv_cell(b, stats_csv_dec(a, stats_permille(r->early + r->on_time, r->resolved), 10), 0);
-	stats_csv_cell(b, arena_printf(a, "%lld", r->in_progress), 0);
-	stats_csv_cell(b, arena_printf(a, "%lld", r->overdue), 0);
-	stats_csv_cell(b, stats_csv_dec(a, stats_permille(r->online, r->received), 10), 0);
+		csv_cell(b, arena_printf(a, "%lld", v[i]), 0);
+	csv_cell(b, stats_csv_dec(a, stats_permille(r->early + r->on_time, r->resolved), 10), 0);
+	csv_cell(b, arena_printf(a, "%lld", r->in_progress), 0);
+	csv_cell(b, arena_printf(a, "%lld", r->overdue), 0);
+	csv_cell(b, stats_csv_dec(a, stats_permille(r->online, r->received), 10), 0);
 	const long long w[] = {r->rated, r->r3, r->r2, r->r1};
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		stats_csv_cell(b, arena_printf(a, "%lld", w[i]), 0);
-	stats_csv_cell(b, stats_csv_dec(a, stats_avg100(r), 100), 1);
+		csv_cell(b, arena_printf(a, "%lld", w[i]), 0);
+	csv_cell(b, stats_csv_dec(a, stats_avg100(r), 100), 1);
 }
 
 /* The CSV of a table into res: a UTF-8 BOM (Excel then reads Vietnamese right), a header row, a row per
@@ -524,32 +506,32 @@ static void stats_csv(http_request_t *req, http_response_t *res, const stats_tab
 	buf_t *b = &res->body;
 	buf_reset(b);
 	buf_puts(b, "\xEF\xBB\xBF");
-	stats_csv_cell(b, app_t_(req, "Period"), 0);
-	stats_csv_cell(b, app_t_(req, "Agency code"), 0);
-	stats_csv_cell(b, app_t_(req, "Agency"), 0);
+	csv_cell(b, app_t_(req, "Period"), 0);
+	csv_cell(b, app_t_(req, "Agency code"), 0);
+	csv_cell(b, app_t_(req, "Agency"), 0);
 	if (by_procedure) {
-		stats_csv_cell(b, app_t_(req, "Procedure code"), 0);
-		stats_csv_cell(b, app_t_(req, "Procedure"), 0);
+		csv_cell(b, app_t_(req, "Procedure code"), 0);
+		csv_cell(b, app_t_(req, "Procedure"), 0);
 	}
 	for (size_t i = 0; i < STATS_CSV_NHEAD; i++)
-		stats_csv_cell(b, app_t_(req, stats_csv_head[i]), i + 1 == STATS_CSV_NHEAD);
+		csv_cell(b, app_t_(req, stats_csv_head[i]), i + 1 == STATS_CSV_NHEAD);
 	const char *period = stats_period_label(req, p);
 	for (int i = 0; i < t->n; i++) {
-		stats_csv_cell(b, period, 0);
-		stats_csv_cell(b, t->e[i].agency_code, 0);
-		stats_csv_cell(b, t->e[i].agency_name, 0);
+		csv_cell(b, period, 0);
+		csv_cell(b, t->e[i].agency_code, 0);
+		csv_cell(b, t->e[i].agency_name, 0);
 		if (by_procedure) {
-			stats_csv_cell(b, t->e[i].code, 0);
-			stats_csv_cell(b, t->e[i].name, 0);
+			csv_cell(b, t->e[i].code, 0);
+			csv_cell(b, t->e[i].name, 0);
 		}
 		stats_csv_figures(b, req->arena, &t->e[i].row);
 	}
-	stats_csv_cell(b, period, 0);
-	stats_csv_cell(b, "", 0);
-	stats_csv_cell(b, app_t_(req, "Total"), 0);
+	csv_cell(b, period, 0);
+	csv_cell(b, "", 0);
+	csv_cell(b, app_t_(req, "Total"), 0);
 	if (by_procedure) {
-		stats_csv_cell(b, "", 0);
-		stats_csv_cell(b, "", 0);
+		csv_cell(b, "", 0);
+		csv_cell(b, "", 0);
 	}
 	stats_csv_figures(b, req->arena, &t->total);
 	if (b->overflow) {
