@@ -48,6 +48,7 @@ static const struct {
 	{"dossier_files", DB_COPY_ROWS},
 	{"dossier_events", DB_COPY_ROWS},
 	{"calendar_days", DB_COPY_ROWS},
+	{"outbox", DB_COPY_ROWS}, /* (010) mail not sent yet goes out from the new database */
 	{"sessions", DB_COPY_EPHEMERAL},       /* everyone signs in again */
 	{"login_throttle", DB_COPY_EPHEMERAL}, /* a window of minutes */
 	{"article_search", DB_COPY_REBUILT},   /* FTS5 here, a tsvector there: rebuilt from search_dirty */
