@@ -697,7 +697,8 @@ static void cit_receipt_render(http_request_t *req, http_response_t *res, const 
 	if (totp_qr_svg(lookup_abs, app_t_(req, "QR code: look this dossier up"), &svg) == 0)
 		json_object_set_new(o, "qr_svg", json_string(buf_cstr(&svg)));
 	buf_release(&svg);
-	json_object_set_new(o, "lookup_url", json_string(lookup_abs));
+	/* the page's own link stays on the host it was read from; only the QR code (read off paper) needs base_url */
+	json_object_set_new(o, "lookup_url", json_string(arena_printf(req->arena, "%s?ma=%s", lookup, d->code)));
 	json_object_set_new(ctx, "dossier", o);
 	json_object_set_new(ctx, "history", cit_history(req, d));
 
