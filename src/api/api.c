@@ -48,22 +48,15 @@ const app_route_t api_routes[] = {
 
 #define API_MAX_JSON (1u << 20)
 
-/* Sends a JSON value (taken over) with status. */
+/* Admin API answers are private: never kept by the page cache. */
 static void api_json(http_response_t *res, int status, json_t *v)
 {
-	res->status = status;
-	res->content_type = "application/json; charset=utf-8";
-	res->cache_ttl = -1;
-	char *s = json_dumps(v, JSON_COMPACT);
-	buf_puts(&res->body, s ? s : "null");
-	buf_putc(&res->body, '\n');
-	free(s);
-	json_decref(v);
+	app_json(res, status, -1, v);
 }
 
 static void api_error(http_response_t *res, int status, const char *code, const char *message)
 {
-	api_json(res, status, json_pack("{s:s, s:s}", "error", code, "message", message));
+	app_json_error(res, status, -1, code, message);
 }
 
 static int api_status(ed_rc_t rc)

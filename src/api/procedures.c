@@ -19,17 +19,11 @@ const app_route_t api_procedure_routes[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
+/* Public and cacheable when it worked; readable from any origin. */
 static void apip_json(http_response_t *res, int status, json_t *v)
 {
-	res->status = status;
-	res->content_type = "application/json; charset=utf-8";
-	res->cache_ttl = status == 200 ? app.cfg.cache_ttl : 0;
 	http_add_header(res, "access-control-allow-origin", "*");
-	char *s = json_dumps(v, JSON_COMPACT);
-	buf_puts(&res->body, s ? s : "null");
-	buf_putc(&res->body, '\n');
-	free(s);
-	json_decref(v);
+	app_json(res, status, status == 200 ? app.cfg.cache_ttl : 0, v);
 }
 
 static void apip_error(http_response_t *res, int status, const char *code, const char *message)

@@ -116,15 +116,8 @@ static int rl_check(const char *addr, int limit, long long now)
 /* Sends v (taken over) as JSON.  ttl > 0: cacheable for that long (public, the same for everyone). */
 static void pub_json(http_response_t *res, int status, int ttl, json_t *v)
 {
-	res->status = status;
-	res->content_type = "application/json; charset=utf-8";
-	res->cache_ttl = ttl;
 	http_add_header(res, "access-control-allow-origin", "*");
-	char *s = json_dumps(v, JSON_COMPACT);
-	buf_puts(&res->body, s ? s : "null");
-	buf_putc(&res->body, '\n');
-	free(s);
-	json_decref(v);
+	app_json(res, status, ttl, v);
 }
 
 static void pub_ok(http_response_t *res, json_t *v)

@@ -244,6 +244,23 @@ void app_render(http_request_t *req, http_response_t *res, const char *name, jso
 	json_decref(ctx);
 }
 
+void app_json(http_response_t *res, int status, int ttl, json_t *v)
+{
+	res->status = status;
+	res->content_type = "application/json; charset=utf-8";
+	res->cache_ttl = ttl;
+	char *s = json_dumps(v, JSON_COMPACT);
+	buf_puts(&res->body, s ? s : "null");
+	buf_putc(&res->body, '\n');
+	free(s);
+	json_decref(v);
+}
+
+void app_json_error(http_response_t *res, int status, int ttl, const char *code, const char *message)
+{
+	app_json(res, status, ttl, json_pack("{s:s, s:s}", "error", code, "message", message));
+}
+
 /* ---- errors -------------------------------------------------------------------------------------- */
 
 static const struct {

@@ -58,6 +58,10 @@ void app_set_alternate(json_t *ctx, const char *lang, const char *url);
 /* Renders template name with ctx (which it takes over) into res as a 200 text/html page, cacheable for
  * cfg.cache_ttl seconds. */
 void app_render(http_request_t *req, http_response_t *res, const char *name, json_t *ctx);
+/* Sends v (taken over) as a compact JSON body with status; ttl is the page cache's res->cache_ttl (> 0 a
+ * public answer, 0 not kept, < 0 private).  _error sends {"error": code, "message": message}. */
+void app_json(http_response_t *res, int status, int ttl, json_t *v);
+void app_json_error(http_response_t *res, int status, int ttl, const char *code, const char *message);
 /* A localized error page (404, 400, 405, 413, 500). */
 void app_error(http_request_t *req, http_response_t *res, int status);
 /* The error page the loop sends for bodies h2o refused (no database, no request). */

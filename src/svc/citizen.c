@@ -962,21 +962,15 @@ static void cit_lookup_post(http_request_t *req, http_response_t *res)
 
 /* ---- the JSON API -------------------------------------------------------------------------------- */
 
+/* Answers about a dossier are private: never kept by the page cache. */
 static void cit_json(http_response_t *res, int status, json_t *v)
 {
-	res->status = status;
-	res->content_type = "application/json; charset=utf-8";
-	res->cache_ttl = -1;
-	char *s = json_dumps(v, JSON_COMPACT);
-	buf_puts(&res->body, s ? s : "null");
-	buf_putc(&res->body, '\n');
-	free(s);
-	json_decref(v);
+	app_json(res, status, -1, v);
 }
 
 static void cit_json_error(http_response_t *res, int status, const char *code, const char *message)
 {
-	cit_json(res, status, json_pack("{s:s, s:s}", "error", code, "message", message));
+	app_json_error(res, status, -1, code, message);
 }
 
 static json_t *cit_iso_or_null(http_request_t *req, long long t)
