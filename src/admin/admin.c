@@ -12,6 +12,19 @@ const app_route_t admin_routes[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
+long long admin_id(const char *s)
+{
+	long long v = 0;
+	if (!s || !*s || *s == '0' || strlen(s) > 15)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
 const char *admin_url(const http_request_t *req, const char *path)
 {
 	return arena_printf(req->arena, "%s/admin%s", req->prefix, path);

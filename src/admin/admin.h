@@ -26,6 +26,9 @@ const char *admin_url(const http_request_t *req, const char *path);
  * and returns NULL.  Every staff handler starts with it. */
 const auth_user_t *admin_require(http_request_t *req, http_response_t *res, perm_t p, long long author_id,
 				 const char *status);
+/* The id a URL segment or a form field names: a plain positive decimal number (no sign, no leading zero,
+ * at most 15 digits, so one object has one URL); 0 for anything else. */
+long long admin_id(const char *s);
 /* Parses a POST form and checks its CSRF token; on a bad token answers 403 and returns NULL. */
 form_t *admin_form(http_request_t *req, http_response_t *res);
 /* 403 with the localized error page. */

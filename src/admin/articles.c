@@ -85,19 +85,6 @@ static const char *S(const char *s)
 	return s ? s : "";
 }
 
-/* A positive decimal id, or 0. */
-static long long art_num(const char *s)
-{
-	long long v = 0;
-	if (!s || !*s || strlen(s) > 15)
-		return 0;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return 0;
-		v = v * 10 + (*p - '0');
-	}
-	return v;
-}
 
 static const char *art_url(http_request_t *req, long long id, const char *rest)
 {
@@ -297,7 +284,7 @@ static json_t *art_vals_form(http_request_t *req, const form_t *f, const ed_arti
 	}
 	if (f && !form_get(f, "cover_id") && a)
 		json_object_set_new(v, "cover_id", json_string(arena_printf(req->arena, "%lld", a->cover_id)));
-	json_object_set_new(v, "revision", json_integer(art_num(f ? form_get(f, "revision") : NULL)));
+	json_object_set_new(v, "revision", json_integer(admin_id(f ? form_get(f, "revision") : NULL)));
 	json_object_set_new(v, "sync_source", json_boolean(f && form_get(f, "sync_source")));
 	return v;
 }
@@ -325,9 +312,9 @@ static ed_input_t art_input(const form_t *f)
 		.sync_source = form_get(f, "sync_source") != NULL,
 	};
 	const char *c = form_get(f, "category_id");
-	in.category_id = !c ? 0 : art_num(c) ? art_num(c) : -1;
+	in.category_id = !c ? 0 : admin_id(c) ? admin_id(c) : -1;
 	const char *cv = form_get(f, "cover_id");
-	in.cover_id = !cv ? -1 : art_num(cv);
+	in.cover_id = !cv ? -1 : admin_id(cv);
 	return in;
 }
 
@@ -417,9 +404,9 @@ static void art_editor(http_request_t *req, http_response_t *res, const auth_use
 		json_object_set_new(ctx, "conflict", p->conflict);
 
 	/* choices */
-	long long cat = art_num(json_string_value(json_object_get(vals, "category_id")));
+	long long cat = admin_id(json_string_value(json_object_get(vals, "category_id")));
 	json_object_set_new(ctx, "categories", art_category_options(req, cat));
-	long long cover = art_num(json_string_value(json_object_get(vals, "cover_id")));
+	long long cover = admin_id(json_string_value(json_object_get(vals, "cover_id")));
 	json_object_set_new(ctx, "covers", art_covers(req, cover));
 	json_object_set_new(ctx, "no_cover", json_boolean(cover == 0));
 	json_object_set_new(ctx, "media_url", json_string(admin_url(req, "/media")));
@@ -623,7 +610,7 @@ static void art_edit(http_request_t *req, http_response_t *res)
 	const auth_user_t *u = admin_require(req, res, PERM_ARTICLE_LIST, 0, NULL);
 	if (!u)
 		return;
-	long long id = art_num(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	ed_article_t a;
 	ed_rc_t rc = id ? editorial_get(req, u, id, &a) : ED_NOT_FOUND;
 	if (rc != ED_OK) {
@@ -651,7 +638,7 @@ static void art_save_then(http_request_t *req, http_response_t *res, const char 
 	form_t *f = admin_form(req, res);
 	if (!f)
 		return;
-	long long id = art_num(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	ed_article_t a;
 	ed_rc_t rc = id ? editorial_get(req, u, id, &a) : ED_NOT_FOUND;
 	if (rc != ED_OK) {
@@ -687,7 +674,7 @@ static void art_save_then(http_request_t *req, http_response_t *res, const char 
 	int saved = 0;
 	if (has_text && can_edit && act != ED_DELETE) {
 		ed_input_t in = art_input(f);
-		long long expected = art_num(form_get(f, "revision")), nrev = 0;
+		long long expected = admin_id(form_get(f, "revision")), nrev = 0;
 		if (aerr) { /* the action's own input is wrong: change nothing, keep the text */
 			art_reshow(req, res, u, &a, f, aerr, NULL, 400);
 			return;
@@ -773,7 +760,7 @@ static void art_delete_confirm(http_request_t *req, http_response_t *res)
 	const auth_user_t *u = admin_require(req, res, PERM_ARTICLE_LIST, 0, NULL);
 	if (!u)
 		return;
-	long long id = art_num(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	ed_article_t a;
 	ed_rc_t rc = id ? editorial_get(req, u, id, &a) : ED_NOT_FOUND;
 	if (rc == ED_OK)
@@ -824,13 +811,13 @@ static void art_preview(http_request_t *req, http_response_t *res)
 				S(form_get(f, "source")), "share", json_array());
 	buf_release(&body);
 	db_stmt_t *st = db_prepare(req->db, "SELECT ci.name, ci.slug FROM category_i18n ci WHERE ci.category_id = ? AND ci.lang = ?");
-	if (st && db_bindf(st, "is", art_num(form_get(f, "category_id")), req->lang) == 0 && db_step(st) == DB_ROW)
+	if (st && db_bindf(st, "is", admin_id(form_get(f, "category_id")), req->lang) == 0 && db_step(st) == DB_ROW)
 		json_object_set_new(art, "category", json_pack("{s:s, s:s}", "name", db_col_text(st, 0), "url",
 							       news_url(req->arena, req->lang, 'c', db_col_text(st, 1))));
 	if (st)
 		db_done(st);
 	st = db_prepare(req->db, "SELECT name FROM media WHERE id = ?");
-	if (st && db_bindf(st, "i", art_num(form_get(f, "cover_id"))) == 0 && db_step(st) == DB_ROW) {
+	if (st && db_bindf(st, "i", admin_id(form_get(f, "cover_id"))) == 0 && db_step(st) == DB_ROW) {
 		const char *name = db_col_text(st, 0);
 		json_object_set_new(art, "cover",
 				    json_pack("{s:s, s:s, s:s, s:s}", "src", arena_printf(req->arena, "/media/%s-960.jpg", name),
@@ -912,7 +899,7 @@ static void art_autosave(http_request_t *req, http_response_t *res)
 	}
 	char *s = json_dumps(data, JSON_COMPACT);
 	json_decref(data);
-	ed_rc_t rc = s ? editorial_autosave_put(req, u, art_num(form_get(f, "article")), s) : ED_ERROR;
+	ed_rc_t rc = s ? editorial_autosave_put(req, u, admin_id(form_get(f, "article")), s) : ED_ERROR;
 	free(s);
 	int status = rc == ED_OK ? 200 : rc == ED_NOT_FOUND ? 404 : rc == ED_FORBIDDEN ? 403 : rc == ED_INVALID ? 413 : 500;
 	art_json(res, status, json_pack("{s:b, s:s, s:I}", "ok", rc == ED_OK, "error", editorial_code(rc), "saved_at",
@@ -926,7 +913,7 @@ static void art_autosave_discard(http_request_t *req, http_response_t *res)
 		return;
 	if (!admin_form(req, res))
 		return;
-	long long id = art_num(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	editorial_autosave_drop(req, u, id);
 	admin_flash(req, res, "The unsaved text was discarded.");
 	http_redirect(res, 303, id ? art_url(req, id, NULL) : admin_url(req, "/articles/new"));
@@ -984,7 +971,7 @@ static void art_history(http_request_t *req, http_response_t *res)
 	const auth_user_t *u = admin_require(req, res, PERM_ARTICLE_LIST, 0, NULL);
 	if (!u)
 		return;
-	long long id = art_num(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	if (!id) {
 		app_error(req, res, 404);
 		return;
@@ -1057,7 +1044,7 @@ static void art_diff(http_request_t *req, http_response_t *res)
 	const auth_user_t *u = admin_require(req, res, PERM_ARTICLE_LIST, 0, NULL);
 	if (!u)
 		return;
-	long long id = art_num(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	ed_article_t a;
 	ed_rc_t rc = id ? editorial_get(req, u, id, &a) : ED_NOT_FOUND;
 	if (rc != ED_OK) {
@@ -1120,7 +1107,7 @@ static void art_revision(http_request_t *req, http_response_t *res)
 	const auth_user_t *u = admin_require(req, res, PERM_ARTICLE_LIST, 0, NULL);
 	if (!u)
 		return;
-	long long id = art_num(req->params[0]), rev = art_num(req->params[1]);
+	long long id = admin_id(req->params[0]), rev = admin_id(req->params[1]);
 	ed_article_t a;
 	ed_revision_t r;
 	ed_rc_t rc = id ? editorial_get(req, u, id, &a) : ED_NOT_FOUND;
@@ -1159,7 +1146,7 @@ static void art_restore(http_request_t *req, http_response_t *res)
 	form_t *f = admin_form(req, res);
 	if (!f)
 		return;
-	long long id = art_num(req->params[0]), rev = art_num(form_get(f, "revision")), expected = art_num(form_get(f, "current"));
+	long long id = admin_id(req->params[0]), rev = admin_id(form_get(f, "revision")), expected = admin_id(form_get(f, "current"));
 	long long nrev = 0;
 	ed_rc_t rc = id && rev ? editorial_restore(req, u, id, rev, expected, &nrev) : ED_NOT_FOUND;
 	if (rc == ED_CONFLICT || rc == ED_INVALID) {
@@ -1187,7 +1174,7 @@ static void art_translate(http_request_t *req, http_response_t *res)
 	form_t *f = admin_form(req, res);
 	if (!f)
 		return;
-	long long id = art_num(req->params[0]), nid = 0;
+	long long id = admin_id(req->params[0]), nid = 0;
 	ed_rc_t rc = id ? editorial_translate(req, u, id, form_get(f, "lang"), &nid) : ED_NOT_FOUND;
 	if (rc == ED_EXISTS && nid) {
 		admin_flash(req, res, "That translation already exists.");

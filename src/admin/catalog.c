@@ -65,18 +65,6 @@ static const char *const cat_lang_names[APP_NLANGS] = {"Tiếng Việt", "Englis
 static const char *const cat_text_labels[CAT_NTEXT] = {"Name", "Steps", "How to submit", "Who may apply", "Result",
 						       "Fees and charges", "Requirements and conditions", "Legal basis"};
 
-static long long cat_id(const char *s)
-{
-	long long v = 0;
-	if (!s || !*s || strlen(s) > 15)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
 
 static const char *cat_get(http_request_t *req, form_t *f, const char *name)
 {
@@ -378,7 +366,7 @@ static void cat_edit(http_request_t *req, http_response_t *res)
 {
 	if (!admin_require(req, res, PERM_CATALOG, 0, NULL))
 		return;
-	long long id = cat_id(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	json_t *v = id ? cat_values_from_db(req, id) : NULL;
 	if (!v) {
 		app_error(req, res, 404);
@@ -435,10 +423,10 @@ static void cat_store(http_request_t *req, http_response_t *res, long long id)
 	p.days = strtoll(days, &end, 10);
 	if (!*days || *end || p.days < 0 || p.days > 3650)
 		json_object_set_new(errors, "days", json_string(app_t_(req, "Enter the time limit: a number of working days from 0 to 3650.")));
-	p.field_id = cat_id(json_string_value(json_object_get(values, "field_id")));
+	p.field_id = admin_id(json_string_value(json_object_get(values, "field_id")));
 	if (!p.field_id || db_int(req->db, "SELECT count(*) FROM proc_fields WHERE id = ?", "i", 0, p.field_id) != 1)
 		json_object_set_new(errors, "field_id", json_string(app_t_(req, "Choose the field of the procedure.")));
-	p.agency_id = cat_id(json_string_value(json_object_get(values, "agency_id")));
+	p.agency_id = admin_id(json_string_value(json_object_get(values, "agency_id")));
 	if (!p.agency_id || db_int(req->db, "SELECT count(*) FROM agencies WHERE id = ?", "i", 0, p.agency_id) != 1)
 		json_object_set_new(errors, "agency_id", json_string(app_t_(req, "Choose the agency that carries the procedure out.")));
 	const char *level = json_string_value(json_object_get(values, "level"));
@@ -515,7 +503,7 @@ static void cat_create(http_request_t *req, http_response_t *res)
 
 static void cat_save(http_request_t *req, http_response_t *res)
 {
-	long long id = cat_id(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	if (!id) {
 		app_error(req, res, 404);
 		res->cache_ttl = -1;
@@ -528,7 +516,7 @@ static void cat_set_published(http_request_t *req, http_response_t *res, int on)
 {
 	if (!admin_require(req, res, PERM_CATALOG, 0, NULL) || !admin_form(req, res))
 		return;
-	long long id = cat_id(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	if (!id || db_execf(req->db, "UPDATE procedures SET published = ?, updated_at = ? WHERE id = ?", "iii", (long long)on,
 			    (long long)time(NULL), id) != 1) {
 		app_error(req, res, 404);
@@ -560,7 +548,7 @@ static void cat_form_upload(http_request_t *req, http_response_t *res)
 	form_t *f = admin_form(req, res);
 	if (!f)
 		return;
-	long long id = cat_id(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	json_t *v = id ? cat_values_from_db(req, id) : NULL;
 	if (!v) {
 		app_error(req, res, 404);
@@ -608,7 +596,7 @@ static void cat_form_delete(http_request_t *req, http_response_t *res)
 {
 	if (!admin_require(req, res, PERM_CATALOG, 0, NULL) || !admin_form(req, res))
 		return;
-	long long fid = cat_id(req->params[0]);
+	long long fid = admin_id(req->params[0]);
 	db_stmt_t *st = db_prepare(req->db, "SELECT procedure_id, stored FROM procedure_forms WHERE id = ?");
 	if (!fid || !st || db_bindf(st, "i", fid) < 0 || db_step(st) != DB_ROW) {
 		if (st)
@@ -709,7 +697,7 @@ static void cat_agency_edit(http_request_t *req, http_response_t *res)
 {
 	if (!admin_require(req, res, PERM_CATALOG, 0, NULL))
 		return;
-	long long id = cat_id(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	db_stmt_t *st = db_prepare(req->db, "SELECT code, level, commune, address, phone, email FROM agencies WHERE id = ?");
 	if (!id || !st || db_bindf(st, "i", id) < 0 || db_step(st) != DB_ROW) {
 		if (st)
@@ -738,7 +726,7 @@ static void cat_agency_save(http_request_t *req, http_response_t *res, int edit)
 	form_t *f = admin_form(req, res);
 	if (!f)
 		return;
-	long long id = edit ? cat_id(req->params[0]) : 0;
+	long long id = edit ? admin_id(req->params[0]) : 0;
 	if (edit && (!id || db_int(req->db, "SELECT count(*) FROM agencies WHERE id = ?", "i", 0, id) != 1)) {
 		app_error(req, res, 404);
 		res->cache_ttl = -1;
@@ -866,7 +854,7 @@ static void cat_field_save(http_request_t *req, http_response_t *res, int edit)
 	form_t *f = admin_form(req, res);
 	if (!f)
 		return;
-	long long id = edit ? cat_id(req->params[0]) : 0;
+	long long id = edit ? admin_id(req->params[0]) : 0;
 	if (edit && (!id || db_int(req->db, "SELECT count(*) FROM proc_fields WHERE id = ?", "i", 0, id) != 1)) {
 		app_error(req, res, 404);
 		res->cache_ttl = -1;

@@ -53,19 +53,6 @@ static const char *S(const char *s)
 	return s ? s : "";
 }
 
-/* A positive decimal number of at most 15 digits, or 0. */
-static long long dq_num(const char *s)
-{
-	long long v = 0;
-	if (!s || !*s || strlen(s) > 15)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
 
 static const char *dq_date(http_request_t *req, long long t, int with_time)
 {
@@ -292,7 +279,7 @@ long long admin_dossier_find(http_request_t *req, const auth_user_t *u, const ch
 {
 	if (!u || !ref || !*ref || strlen(ref) > 64)
 		return 0;
-	long long id = dq_num(ref);
+	long long id = admin_id(ref);
 	return id ? db_int(req->db, "SELECT d.id FROM dossiers d WHERE d.id = ? AND " DQ_MINE, "ii", 0, id, u->id)
 		  : db_int(req->db, "SELECT d.id FROM dossiers d WHERE d.code = ? AND " DQ_MINE, "si", 0, ref, u->id);
 }
@@ -626,7 +613,7 @@ static void dq_move(http_request_t *req, http_response_t *res)
 	if (!f)
 		return;
 	const char *action = form_get(f, "action"), *note = form_get(f, "note");
-	int expect = (int)dq_num(form_get(f, "expect"));
+	int expect = (int)admin_id(form_get(f, "expect"));
 	const dossier_move_t *mv = expect ? dossier_move_by_action(expect, action, DA_OFFICER) : NULL;
 	const char *why = NULL;
 	int status = mv ? admin_dossier_transition(req, u, id, mv->to, expect, note, &why) : 409;
@@ -708,7 +695,7 @@ static void dq_file(http_request_t *req, http_response_t *res)
 	const auth_user_t *u = dq_target(req, res, &id);
 	if (!u)
 		return;
-	long long fid = dq_num(req->params[1]);
+	long long fid = admin_id(req->params[1]);
 	char stored[64] = "", filename[512] = "", mime[64] = "";
 	db_stmt_t *st = db_prepare(req->db, "SELECT stored, filename, mime FROM dossier_files WHERE id = ? AND dossier_id = ?");
 	if (st && db_bindf(st, "ii", fid, id) == 0 && db_step(st) == DB_ROW) {

@@ -62,19 +62,6 @@ static const char *const site_lang_names[APP_NLANGS] = {"Tiếng Việt", "Engli
 
 /* ---- shared helpers -------------------------------------------------------------------------------- */
 
-/* A positive id from a path segment, or 0. */
-static long long site_id(const char *s)
-{
-	long long v = 0;
-	if (!s || !*s || strlen(s) > 15)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
 
 static int site_lang_index(const char *lang)
 {
@@ -699,7 +686,7 @@ static void site_cat_read(http_request_t *req, const form_t *f, site_cat_t *cats
 			}
 	}
 	const char *p = form_get(f, "parent"); /* absent (not a browser's form): the place stays as it is */
-	in->parent = !p ? (self ? self->parent : 0) : *p && strcmp(p, "0") ? site_id(p) : 0;
+	in->parent = !p ? (self ? self->parent : 0) : *p && strcmp(p, "0") ? admin_id(p) : 0;
 	if (p && *p && strcmp(p, "0") && !in->parent)
 		in->parent_err = app_t_(req, "Choose a category from the list.");
 	else if (in->parent) {
@@ -845,7 +832,7 @@ fail:
 /* The category of the URL (req->params[0]) among cats, or NULL after answering 404. */
 static site_cat_t *site_cat_of_url(http_request_t *req, http_response_t *res, site_cat_t *cats, int n)
 {
-	site_cat_t *c = cats ? site_cat_find(cats, n, site_id(req->params[0])) : NULL;
+	site_cat_t *c = cats ? site_cat_find(cats, n, admin_id(req->params[0])) : NULL;
 	if (!c) {
 		app_error(req, res, cats ? 404 : 500);
 		res->cache_ttl = -1;
@@ -939,7 +926,7 @@ static void site_category_reorder(http_request_t *req, http_response_t *res, int
 {
 	if (!admin_require(req, res, PERM_CATEGORIES, 0, NULL) || !admin_form(req, res))
 		return;
-	long long id = site_id(req->params[0]);
+	long long id = admin_id(req->params[0]);
 	long long parent = db_int(req->db, "SELECT coalesce(parent_id, 0) FROM categories WHERE id = ?", "i", -1, id);
 	if (!id || parent < 0) {
 		app_error(req, res, 404);
@@ -1191,7 +1178,7 @@ typedef struct site_menu_item {
 /* The menu item of the URL, or 0 after answering 404. */
 static int site_menu_item(http_request_t *req, http_response_t *res, site_menu_item_t *it)
 {
-	it->id = site_id(req->params[0]);
+	it->id = admin_id(req->params[0]);
 	it->lang = -1;
 	db_stmt_t *st = db_prepare(req->db, "SELECT lang, label, url FROM menu_items WHERE id = ?");
 	if (st && db_bindf(st, "i", it->id) == 0 && db_step(st) == DB_ROW) {

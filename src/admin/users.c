@@ -101,16 +101,7 @@ static int users_get(http_request_t *req, long long id, users_row_t *u)
 /* The id in the URL (/admin/users/<id>), or 0 when it is not a plain positive number. */
 static long long users_param_id(const http_request_t *req)
 {
-	const char *s = req->params[0];
-	if (!s || !*s || strlen(s) > 15 || *s == '0')
-		return 0;
-	long long v = 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
+	return admin_id(req->params[0]);
 }
 
 /* Enabled admins other than user id. */
