@@ -117,12 +117,19 @@ static char *app_today(http_request_t *req)
 
 const char *app_setting(http_request_t *req, const char *key, const char *dflt)
 {
+	/* the base URL goes into every absolute link of a page: one query per request, not one per link (a
+	 * round trip each on PostgreSQL) */
+	int base = strcmp(key, "site.base_url") == 0;
+	if (base && req->base_url)
+		return *req->base_url ? req->base_url : dflt;
 	db_stmt_t *st = db_prepare(req->db, "SELECT value FROM settings WHERE key = ?");
 	const char *v = dflt;
 	if (st && db_bindf(st, "s", key) == 0 && db_step(st) == DB_ROW)
 		v = arena_strdup(req->arena, db_col_text(st, 0));
 	if (st)
 		db_done(st);
+	if (base)
+		req->base_url = v ? v : "";
 	return v;
 }
 
@@ -166,6 +173,8 @@ static json_t *app_site(http_request_t *req)
 	size_t ll = strlen(req->lang);
 	while (st && db_step(st) == DB_ROW) {
 		const char *k = db_col_text(st, 0) + 5, *dot = strchr(k, '.');
+		if (strcmp(k, "base_url") == 0)
+			req->base_url = arena_strdup(req->arena, db_col_text(st, 1));
 		size_t kl = dot ? (size_t)(dot - k) : strlen(k);
 		if (dot && (strlen(dot + 1) != ll || strcmp(dot + 1, req->lang) != 0))
 			continue; /* another language's value */

@@ -34,6 +34,7 @@ typedef struct http_request {
 	const char *prefix;  /* "", "/en", "/zh" */
 	const char *params[HTTP_MAX_PARAMS];
 	const void *auth;    /* the signed-in user, looked up once by auth_user() */
+	const char *base_url;/* the site.base_url setting, read once per request (app_setting) */
 } http_request_t;
 
 typedef struct http_response {
