@@ -503,10 +503,10 @@ static void api_staff_transition(http_request_t *req, http_response_t *res)
 	}
 	int to = api_status_of(json_object_get(b, "to"));
 	json_t *ev = json_object_get(b, "expect");
-	int expect = ev ? api_status_of(ev) : 0;
+	int expect = ev ? api_status_of(ev) : 0, bad_expect = ev && !json_is_null(ev) && !expect;
 	const char *note = api_str(req, b, "note");
-	json_decref(b);
-	if (!to || (ev && !json_is_null(ev) && !expect)) {
+	json_decref(b); /* ev points into b: read above, never after */
+	if (!to || bad_expect) {
 		api_error(res, 422, "invalid", "Send \"to\" (and \"expect\", if given) as a status number 1-10 or its key, e.g. \"received\".");
 		return;
 	}
