@@ -103,6 +103,9 @@ screenshots: all
 bench: all
 	./bench/run.sh
 
+bench-dossier: all
+	./bench/dossier.sh
+
 fmt:
 	clang-format -i src/*/*.c src/*/*.h src/*.c
 
