@@ -15,7 +15,7 @@ MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
 B        ?= build
 OBJ      := $(patsubst src/%.c,$(B)/obj/%.o,$(LIBSRC)) $(B)/obj/gen/migrations.o
 
-.PHONY: screenshots all asan run test test-unit test-http test-pg test-e2e deps clean bench fmt demo
+.PHONY: screenshots all asan run test test-unit test-http test-pg test-e2e deps clean bench bench-pg bench-dossier fmt demo
 all: deps-check $(B)/cong
 
 deps-check:
@@ -105,6 +105,9 @@ bench: all
 
 bench-dossier: all
 	./bench/dossier.sh
+
+bench-pg: all
+	./bench/pg.sh
 
 fmt:
 	clang-format -i src/*/*.c src/*/*.h src/*.c
