@@ -161,7 +161,7 @@ int svg_hbars(buf_t *out, const svg_chart_t *c)
 {
 	if (!svg_ok(c))
 		return -1;
-	enum { ROW = 46, BAR = 20, NOTE_W = 90 };
+	enum { ROW = 46, BAR = 20, NOTE_W = 130 }; /* room for a note like "89,3% đúng hạn" after the longest bar */
 	int legend = svg_legend(out, c, SVG_PAD, 0);
 	int h = SVG_PAD + legend + (c->ncats ? c->ncats * ROW : ROW) + SVG_PAD;
 	long long max = 1;
