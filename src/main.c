@@ -400,6 +400,7 @@ static int cmd_serve(int argc, char **argv)
 		.page_cache = c->page_cache,
 		.page_cache_bytes = (size_t)c->page_cache_mb << 20,
 		.access_log = strcmp(c->access_log, "off") == 0 ? NULL : c->access_log,
+		.trusted_proxies = c->trusted_proxies,
 		.app = app_handle,
 		.worker_db = serve_worker_db,
 		.error_page = app_error_page_static,

@@ -38,6 +38,7 @@ static const struct cfg_directive {
 	{"idle_timeout", CFG_INT, offsetof(config_t, idle_timeout), 1, 3600, "30", "seconds an idle HTTP/2 connection stays open"},
 	{"max_connections", CFG_INT, offsetof(config_t, max_connections), 1, 1000000, "10000", "open connections per loop"},
 	{"max_queued_body_mb", CFG_INT, offsetof(config_t, max_queued_body_mb), 1, 65536, "128", "request bodies waiting for workers, MiB; beyond: 503"},
+	{"trusted_proxies", CFG_STR, offsetof(config_t, trusted_proxies), 0, 0, NULL, "reverse proxies (addresses, comma-separated) whose X-Forwarded-For names the client"},
 	{"api_rate_limit", CFG_INT, offsetof(config_t, api_rate_limit), 0, 1000000, "120", "public API calls per minute per client address (0: no limit)"},
 	{"log_level", CFG_STR, offsetof(config_t, log_level), 0, 0, "info", "error, warn, info or debug"},
 	{"smtp_host", CFG_STR, offsetof(config_t, smtp_host), 0, 0, NULL, "SMTP relay for the portal's mail (dossier receipts); unset: no mail"},

@@ -24,6 +24,7 @@ typedef struct config {
 	int idle_timeout;    /* seconds */
 	int max_connections;
 	int max_queued_body_mb;
+	char *trusted_proxies; /* comma-separated addresses of reverse proxies (nginx) trusted for X-Forwarded-For */
 	int api_rate_limit;  /* public /api/v1 calls per minute per client address; 0 = off */
 	char *log_level;     /* error, warn, info, debug */
 	/* mail (svc/outbox.c, svc/smtp.c): plain SMTP to a relay the operator runs; no host, no mail */

@@ -198,7 +198,24 @@ static void srv_log_flush(srv_thread_t *t)
 	t->log_flushed_ms = srv_now_ms();
 }
 
-/* The client's numeric address into out (NI_MAXHOST bytes: getnameinfo may use all of it), "-" when unknown. */
+/* 1 when addr is one of the comma-separated addresses in list. */
+static int srv_listed(const char *list, const char *addr)
+{
+	size_t n = strlen(addr);
+	for (const char *p = list; p && *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t l = strcspn(p, ", ");
+		if (l == n && l && memcmp(p, addr, n) == 0)
+			return 1;
+		p += l;
+	}
+	return 0;
+}
+
+/* The client's numeric address into out (NI_MAXHOST bytes: getnameinfo may use all of it), "-" when unknown.
+ * Behind a trusted reverse proxy (trusted_proxies) it is the last address of X-Forwarded-For — the one that
+ * proxy saw — when that is a valid IPv4 or IPv6 address; anyone else's header is ignored. */
 static void srv_peer(h2o_req_t *req, char *out)
 {
 	struct sockaddr_storage ss;
@@ -207,6 +224,25 @@ static void srv_peer(h2o_req_t *req, char *out)
 	if (n == SIZE_MAX || n >= NI_MAXHOST)
 		n = (size_t)snprintf(out, NI_MAXHOST, "-");
 	out[n] = '\0';
+	if (!srv_opts->trusted_proxies || !srv_listed(srv_opts->trusted_proxies, out))
+		return;
+	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_X_FORWARDED_FOR, -1);
+	if (i < 0)
+		return;
+	const h2o_iovec_t *v = &req->headers.entries[i].value;
+	size_t end = v->len, start;
+	while (end && (v->base[end - 1] == ' ' || v->base[end - 1] == ','))
+		end--;
+	for (start = end; start && v->base[start - 1] != ',' && v->base[start - 1] != ' '; start--)
+		;
+	char addr[INET6_ADDRSTRLEN + 1];
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (end - start == 0 || end - start >= sizeof(addr))
+		return;
+	memcpy(addr, v->base + start, end - start);
+	addr[end - start] = '\0';
+	if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+		snprintf(out, NI_MAXHOST, "%s", addr);
 }
 
 /* Appends the request's line to its loop's access log buffer, written in batches of 32 KB or every second

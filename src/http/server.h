@@ -24,6 +24,7 @@ typedef struct http_server_opts {
 	int page_cache;            /* 0 disables the page cache (benchmarks of uncached rendering) */
 	size_t page_cache_bytes;
 	const char *access_log;    /* file path, "-" for stdout, NULL for none */
+	const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For names the client */
 	http_app_fn app;           /* runs on a worker */
 	db_t *(*worker_db)(void);  /* opens a worker's database connection (called on the worker) */
 	/* Fills an error page for a status the loop itself produces (413); runs on a worker-free path, so it
