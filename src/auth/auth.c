@@ -101,8 +101,11 @@ static const auth_user_t *auth_lookup(http_request_t *req, int allow_partial)
 		return NULL;
 	}
 	/* last_seen moves at most once a minute: no write per page view of an editor */
-	if (now - seen >= 60)
+	if (now - seen >= 60) {
+		db_quiet(req->db, 1); /* no page changes: other servers keep their caches */
 		db_execf(req->db, "UPDATE sessions SET last_seen = ? WHERE id = ?", "ii", now, sid);
+		db_quiet(req->db, 0);
+	}
 	req->auth = u;
 	return auth_user_partial_check(u, allow_partial);
 }

@@ -31,13 +31,18 @@ void throttle_fail(db_t *db, const char *key, int free_failures, long long now)
 		if (wait > THROTTLE_MAX_WAIT)
 			wait = THROTTLE_MAX_WAIT;
 	}
+	/* counters change no page: a stream of wrong guesses must not make every server drop its page cache */
+	db_quiet(db, 1);
 	db_execf(db, "INSERT INTO login_throttle (key, failures, window_start, blocked_until) VALUES (?, ?, ?, ?)"
 		     " ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,"
 		     " blocked_until = excluded.blocked_until",
 		 "siii", key, failures, start, wait ? now + wait : 0LL);
+	db_quiet(db, 0);
 }
 
 void throttle_clear(db_t *db, const char *key)
 {
+	db_quiet(db, 1);
 	db_execf(db, "DELETE FROM login_throttle WHERE key = ?", "s", key);
+	db_quiet(db, 0);
 }
