@@ -56,52 +56,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 CONG=$ROOT/build/cong
 
-if [ -t 2 ]; then B1=$'\033[1m' B0=$'\033[0m'; else B1='' B0=''; fi
-say() { printf '%s[bench-dossier]%s %s\n' "$B1" "$B0" "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-
-# ---- processes and clean-up (as bench/run.sh) --------------------------------------------------------
-TMP='' PG_STARTED=''
-descendants() { # every process below pid $1
-	local c
-	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-		echo "$c"
-		descendants "$c"
-	done
-}
-stop_pids() { # TERM, give them 5 s, then KILL; reap our own children
-	local pid left
-	[ $# -gt 0 ] || return 0
-	kill -TERM "$@" 2>/dev/null || true
-	for _ in $(seq 50); do
-		left=
-		for pid in "$@"; do kill -0 "$pid" 2>/dev/null && left=1; done
-		[ -n "$left" ] || break
-		sleep 0.1
-	done
-	kill -KILL "$@" 2>/dev/null || true
-	for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
-	return 0
-}
-cleanup() {
-	local rc=$?
-	set +e
-	trap - INT TERM HUP PIPE
-	local mine=()
-	mapfile -t mine < <(descendants $$)
-	stop_pids "${mine[@]}"
-	[ -z "$PG_STARTED" ] || ./scripts/pg.sh stop # the same CONG_PG_DIR / CONG_PG_PORT as the start
-	if [ -n "$TMP" ] && [ -d "$TMP" ]; then
-		if [ "${BENCH_KEEP:-}" = 1 ]; then say "kept $TMP"; else rm -rf "$TMP"; fi
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-trap 'exit 141' PIPE
-run_bg() { "$@" & wait $!; } # so a signal runs the clean-up at once
+SAY_TAG=bench-dossier
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source bench/lib.sh
 
 # ---- 1. tools, binary --------------------------------------------------------------------------------
 if ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
@@ -120,12 +77,6 @@ say "building"
 make --no-print-directory all >&2
 [ -x "$CONG" ] || die "$CONG was not built"
 
-port_listening() { # port → 0 when someone listens on it
-	local hex
-	hex=$(printf ':%04X' "$1")
-	awk -v p="$hex" 'substr($2, length($2) - 4) == p && $4 == "0A" { f = 1 } END { exit !f }' \
-		/proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
 if [ "$WANT_PG" = 1 ]; then
 	case "$CONG_PG_DIR:$CONG_PG_PORT" in /tmp/cong-pg:* | *:54329) die "BENCH_PG_DIR/PORT must not be the tests' server (/tmp/cong-pg:54329)" ;; esac
 	port_listening "$CONG_PG_PORT" && die "port $CONG_PG_PORT is taken: choose another BENCH_PG_PORT"
@@ -233,26 +184,6 @@ end
 EOF
 
 # ---- helpers -------------------------------------------------------------------------------------------
-USED_PORTS=' ' PORT='' PID=''
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		case "$USED_PORTS" in *" $p "*) continue ;; esac
-		port_listening "$p" && continue
-		USED_PORTS="$USED_PORTS$p "
-		PORT=$p
-		return
-	done
-}
-wait_ready() { # pid port → 0 once /healthz answers 200 from a live pid
-	for _ in $(seq 200); do
-		kill -0 "$1" 2>/dev/null || return 1
-		curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$2/healthz" && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # start_cong NAME DATA EXTRA-ARGS… → PORT, PID.  --api_rate_limit 0: the procedure API is read ~40 times
 # below to find the documents; no measured path is subject to that limit.
 start_cong() {
@@ -263,7 +194,7 @@ start_cong() {
 		"$CONG" serve --data "$data" --listen "127.0.0.1:$PORT" --access_log "$TMP/$name-access.log" \
 			--api_rate_limit 0 "$@" >"$TMP/$name.out" 2>&1 &
 		PID=$!
-		if wait_ready "$PID" "$PORT"; then
+		if wait_ready "$PID" "$PORT" /healthz; then
 			say "$name: pid $PID on 127.0.0.1:$PORT"
 			return 0
 		fi
@@ -271,21 +202,6 @@ start_cong() {
 		say "$name did not start on port $PORT (try $try): $(tail -n 1 "$TMP/$name.out")"
 	done
 	die "cannot start $name"
-}
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-cpu_ticks() { # pid… → user + system ticks of those processes and their children processes
-	local p t=0 q
-	for q in "$@"; do
-		for p in "$q" $(cat /proc/"$q"/task/*/children 2>/dev/null); do
-			[ -r "/proc/$p/stat" ] || continue
-			t=$((t + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }')))
-		done
-	done
-	echo "$t"
-}
-median() { # numbers on stdin → median
-	sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2];
-		else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 val() { awk -v k="$1" '$1 == k { print $2 }' "$2"; } # key file → value of a done() line
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
@@ -519,7 +435,6 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- 8. report ------------------------------------------------------------------------------------------
 med() { median <"$TMP/out/$1.$2"; }
-fmt_int() { awk -v v="$1" 'BEGIN { printf "%d", v + 0.5 }'; }
 spread() { sort -g "$TMP/out/$1.rate" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%d–%d", lo + 0.5, hi + 0.5 }'; }
 name() { [ "$1" = pg ] && echo "PostgreSQL ${PG_VERSION:-}" || echo "SQLite"; }
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)

@@ -38,61 +38,11 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 CONG=$ROOT/build/cong
 
-if [ -t 2 ]; then B1=$'\033[1m' B0=$'\033[0m'; else B1='' B0=''; fi
-say() { printf '%s[bench-pg]%s %s\n' "$B1" "$B0" "$*" >&2; }
-die() { say "error: $*"; exit 1; }
+SAY_TAG=bench-pg
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source bench/lib.sh
 
-# ---- processes and clean-up (as bench/run.sh) --------------------------------------------------------
-TMP='' PG_STARTED=''
-descendants() {
-	local c
-	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-		echo "$c"
-		descendants "$c"
-	done
-}
-stop_pids() {
-	local pid left
-	[ $# -gt 0 ] || return 0
-	kill -TERM "$@" 2>/dev/null || true
-	for _ in $(seq 50); do
-		left=
-		for pid in "$@"; do kill -0 "$pid" 2>/dev/null && left=1; done
-		[ -n "$left" ] || break
-		sleep 0.1
-	done
-	kill -KILL "$@" 2>/dev/null || true
-	for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
-	return 0
-}
-stop_tree() {
-	local pid all=()
-	for pid in "$@"; do
-		all+=("$pid")
-		mapfile -t -O "${#all[@]}" all < <(descendants "$pid")
-	done
-	stop_pids "${all[@]}"
-}
-cleanup() {
-	local rc=$?
-	set +e
-	trap - INT TERM HUP PIPE
-	local mine=()
-	mapfile -t mine < <(descendants $$)
-	stop_pids "${mine[@]}"
-	[ -z "$PG_STARTED" ] || ./scripts/pg.sh stop
-	if [ -n "$TMP" ] && [ -d "$TMP" ]; then
-		if [ "${BENCH_KEEP:-}" = 1 ]; then say "kept $TMP"; else rm -rf "$TMP"; fi
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-trap 'exit 141' PIPE
 unq() { printf '%b' "$(echo "$1" | sed 's/%/\\x/g')" | tr + ' '; } # URL-encoded query → text
-run_bg() { "$@" & wait $!; } # so a signal runs the clean-up at once
 
 # ---- tools, binary, PostgreSQL, demo portals ------------------------------------------------------
 ./scripts/deps.sh --check-bench || ./scripts/deps.sh bench
@@ -102,12 +52,6 @@ for t in wrk curl psql awk "$NGINX"; do command -v "$t" >/dev/null || die "$t no
 [ -x "$CONG" ] || make --no-print-directory all >&2
 [ -x "$CONG" ] || die "$CONG was not built"
 
-port_listening() {
-	local hex
-	hex=$(printf ':%04X' "$1")
-	awk -v p="$hex" 'substr($2, length($2) - 4) == p && $4 == "0A" { f = 1 } END { exit !f }' \
-		/proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
 case "$CONG_PG_DIR:$CONG_PG_PORT" in /tmp/cong-pg:* | *:54329) die "BENCH_PG_DIR/PORT must not be the tests' server (/tmp/cong-pg:54329)" ;; esac
 port_listening "$CONG_PG_PORT" && die "port $CONG_PG_PORT is taken: choose another BENCH_PG_PORT"
 
@@ -128,35 +72,6 @@ init "$TMP/pg" --db "$PG_DB"
 cp -a "$TMP/sqlite" "$TMP/sqlite-uncached"
 
 # ---- servers ------------------------------------------------------------------------------------------
-USED_PORTS=' ' PORT='' PID=''
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		case "$USED_PORTS" in *" $p "*) continue ;; esac
-		port_listening "$p" && continue
-		USED_PORTS="$USED_PORTS$p "
-		PORT=$p
-		return
-	done
-}
-owns_listener() {
-	local hex inode
-	hex=$(printf ':%04X' "$2")
-	for inode in $(awk -v p="$hex" 'substr($2, length($2) - 4) == p && $4 == "0A" { print $10 }' \
-		/proc/net/tcp /proc/net/tcp6 2>/dev/null); do
-		readlink /proc/"$1"/fd/* 2>/dev/null | grep -qx "socket:\[$inode\]" && return 0
-	done
-	return 1
-}
-wait_ready() {
-	for _ in $(seq 200); do
-		kill -0 "$1" 2>/dev/null || return 1
-		if owns_listener "$1" "$2" && curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$2$3"; then return 0; fi
-		sleep 0.05
-	done
-	return 1
-}
 start_cong() { # NAME DATA THREADS WORKERS EXTRA… → PORT, PID
 	local name=$1 data=$2 threads=$3 workers=$4 try
 	shift 4
@@ -283,25 +198,6 @@ HITS=$(for q in "${QUERIES[@]}"; do printf '"%s" %s; ' "$(unq "$q")" "$(curl -fs
 say "article $ARTICLE ($ARTICLE_BYTES bytes); search hits ${HITS%; }"
 
 # ---- load -------------------------------------------------------------------------------------------
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-cpu_ticks() { # pid… → user + system clock ticks of those processes and their child processes
-	local p all=()
-	for p in "$@"; do
-		all+=("$p")
-		mapfile -t -O "${#all[@]}" all < <(descendants "$p")
-	done
-	for p in "${all[@]}"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
-		awk '{ sub(/^.*\) /, ""); split($0, f, " "); t += f[12] + f[13] } END { print t + 0 }'
-}
-to_ms() {
-	awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-		printf "%.2f\n", n }'
-}
-median() {
-	sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2];
-		else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
 per_req() { awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN { if (n > 0) printf "%.1f\n", t * 1e6 / hz / n; else print "nan" }'; }
 wrk_run() { # target duration [--latency]
 	local k=$1 d=$2
@@ -399,7 +295,6 @@ LAT_SQ_A=$(lat "http://127.0.0.1:${P[sq-u]}$ARTICLE") LAT_PG_A=$(lat "$PROBE$ART
 LAT_SQ_S=$(lat "http://127.0.0.1:${P[sq-u]}/tim-kiem?q=${QUERIES[0]}") LAT_PG_S=$(lat "$PROBE/tim-kiem?q=${QUERIES[0]}")
 
 # ---- report ---------------------------------------------------------------------------------------------
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 report() {
 	echo "## Cổng on PostgreSQL, one and two servers — $(date -u '+%Y-%m-%d %H:%M UTC')"

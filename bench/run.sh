@@ -43,58 +43,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 CONG=$ROOT/build/cong
 
-if [ -t 2 ]; then B1=$'\033[1m' B0=$'\033[0m'; else B1='' B0=''; fi
-say() { printf '%s[bench]%s %s\n' "$B1" "$B0" "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-
-# ---- processes and clean-up ------------------------------------------------------------------------
-TMP=
-descendants() { # every process below pid $1 (needs /proc/PID/task/TID/children, Linux ≥ 3.5)
-	local c
-	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-		echo "$c"
-		descendants "$c"
-	done
-}
-stop_pids() { # TERM, give them 5 s (cong drains within ~0.5 s), then KILL; reap our own children
-	local pid left i
-	[ $# -gt 0 ] || return 0
-	kill -TERM "$@" 2>/dev/null || true
-	for i in $(seq 50); do
-		left=
-		for pid in "$@"; do kill -0 "$pid" 2>/dev/null && left=1; done
-		[ -n "$left" ] || break
-		sleep 0.1
-	done
-	kill -KILL "$@" 2>/dev/null || true
-	for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
-	return 0
-}
-stop_tree() { # pid…: those processes and everything they started (nginx workers, hyperfine's runs)
-	local pid all=()
-	for pid in "$@"; do
-		all+=("$pid")
-		mapfile -t -O "${#all[@]}" all < <(descendants "$pid")
-	done
-	stop_pids "${all[@]}"
-}
-cleanup() {
-	local rc=$?
-	set +e
-	trap - INT TERM HUP PIPE
-	local mine=()
-	mapfile -t mine < <(descendants $$)
-	stop_pids "${mine[@]}"
-	if [ -n "$TMP" ] && [ -d "$TMP" ]; then
-		if [ "${BENCH_KEEP:-}" = 1 ]; then say "kept $TMP"; else rm -rf "$TMP"; fi
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-trap 'exit 141' PIPE
+SAY_TAG=bench
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source bench/lib.sh
 
 # ---- 1. tools -------------------------------------------------------------------------------------
 NGINX=$(command -v nginx || true)
@@ -125,47 +76,6 @@ CONG=$TMP/cong
 cp -a "$TMP/data" "$TMP/data-cached"
 cp -a "$TMP/data" "$TMP/data-uncached"
 cp -a "$TMP/data" "$TMP/data-startup"
-
-# ---- ports and readiness --------------------------------------------------------------------------
-USED_PORTS=" "
-PORT=
-port_listening() { # port → 0 when someone listens on 127.0.0.1/any:port
-	local hex
-	hex=$(printf ':%04X' "$1")
-	awk -v p="$hex" 'substr($2, length($2) - 4) == p && $4 == "0A" { f = 1 } END { exit !f }' \
-		/proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-free_port() { # → PORT: a port nobody listens on and this run has not used yet
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		case "$USED_PORTS" in *" $p "*) continue ;; esac
-		port_listening "$p" && continue
-		USED_PORTS="$USED_PORTS$p "
-		PORT=$p
-		return
-	done
-}
-owns_listener() { # pid port → 0 when that process holds the listening socket (not someone else's server)
-	local hex inode
-	hex=$(printf ':%04X' "$2")
-	for inode in $(awk -v p="$hex" 'substr($2, length($2) - 4) == p && $4 == "0A" { print $10 }' \
-		/proc/net/tcp /proc/net/tcp6 2>/dev/null); do
-		readlink /proc/"$1"/fd/* 2>/dev/null | grep -qx "socket:\[$inode\]" && return 0
-	done
-	return 1
-}
-wait_ready() { # pid port path → 0 once pid owns the port and path answers 200; 1 when pid died / timeout
-	local i
-	for i in $(seq 200); do
-		kill -0 "$1" 2>/dev/null || return 1
-		if owns_listener "$1" "$2" && curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$2$3"; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
-}
 
 # start_cong NAME DATA EXTRA-ARGS… → sets PORT and PID; retries on another port when the port was taken
 start_cong() {
@@ -291,32 +201,6 @@ URLS=("http://127.0.0.1:$NGINX_PORT/article.html" "http://127.0.0.1:$CACHED_PORT
 	"http://127.0.0.1:$UNCACHED_PORT$ARTICLE" "http://127.0.0.1:$NGINX_PORT/"
 	"http://127.0.0.1:$CACHED_PORT/" "http://127.0.0.1:$UNCACHED_PORT/")
 
-to_ms() { # wrk duration (850.00us, 1.23ms, 1.02s, 1.10m) → ms
-	awk -v v="$1" 'BEGIN {
-		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-		printf "%.2f", n }'
-}
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-cpu_ticks() { # pid → user + system clock ticks of that process and its children processes (nginx workers)
-	local p t=0
-	for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-		# the command name (field 2) may hold spaces: count fields after its closing parenthesis
-		t=$((t + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }')))
-	done
-	echo "$t"
-}
-median() { # numbers on stdin → median
-	sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2];
-		else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
-# Runs a command in the background and waits for it: bash runs its INT/TERM traps (and so the clean-up)
-# at once while waiting in `wait`, but only after a foreground command has finished.
-run_bg() {
-	"$@" &
-	wait $!
-}
 mkdir -p "$TMP/wrk"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "warming up (2 s per target)"
@@ -340,7 +224,6 @@ for r in $(seq "$ROUNDS"); do
 		[ -n "$rps" ] && [ -n "$p99" ] || { cat "$out" >&2; die "cannot parse wrk output"; }
 		echo "$rps" >>"$TMP/wrk/${KEYS[$i]}.rps"
 		to_ms "$p99" >>"$TMP/wrk/${KEYS[$i]}.p99"
-		echo >>"$TMP/wrk/${KEYS[$i]}.p99"
 		if grep -q -e 'Non-2xx' -e 'Socket errors' "$out"; then
 			BAD="$BAD ${NAMES[$i]} (round $r: $(grep -e 'Non-2xx' -e 'Socket errors' "$out" | tr -s ' ' | tr '\n' ';'))"
 		fi
@@ -355,7 +238,7 @@ declare -A RPS P99 CPUREQ SPREAD
 for k in "${KEYS[@]}"; do
 	RPS[$k]=$(median <"$TMP/wrk/$k.rps")
 	SPREAD[$k]=$(sort -g "$TMP/wrk/$k.rps" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%d–%d", lo + 0.5, hi + 0.5 }')
-	P99[$k]=$(grep . "$TMP/wrk/$k.p99" | median)
+	P99[$k]=$(median <"$TMP/wrk/$k.p99")
 	CPUREQ[$k]=$(median <"$TMP/wrk/$k.cpu")
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -395,8 +278,6 @@ STARTUP_MAX=$(tail -n "$STARTUP_RUNS" "$TMP/startup.us" | sort -n | tail -n 1 | 
 CYCLE_MS=$(awk '/"median":/ { gsub(/[^0-9.e-]/, "", $2); printf "%.1f", $2 * 1000; exit }' "$TMP/startup.json")
 
 # ---- 7. report --------------------------------------------------------------------------------------
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-fmt_int() { awk -v v="$1" 'BEGIN { printf "%d", v + 0.5 }'; }
 verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN {
 	if (a !~ /^[0-9.]+$/) { print "n/a"; exit }
 	ok = (op == ">=") ? (a + 0 >= b + 0) : (a + 0 <= b + 0); print ok ? "**met**" : "**missed**" }'; }

@@ -1,12 +1,15 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Search bench (issue 4): 100,000 generated Vietnamese articles, then
 #   1. index build rate: the first search re-indexes every queued article (search_sync), timed;
 #   2. latency of typical queries through HTTP: wrk with a rotating list of queries, page cache off so
 #      every request runs the full-text query, p50/p99 reported by wrk --latency.
 # usage: bench/search.sh [N articles (100000)] [seconds (20)] [connections (4)]
 # Needs: wrk, curl, python3, hunspell-vi (scripts/deps.sh bench).  Figures go to docs/PERFORMANCE.md.
-set -eu
+set -euo pipefail
 cd "$(dirname "$0")/.."
+SAY_TAG=bench-search
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source bench/lib.sh
 N=${1:-100000}
 SECS=${2:-20}
 CONNS=${3:-4}
@@ -20,15 +23,13 @@ if [ ! -f "$DIR/generated-$N" ]; then
 	"$BIN" init --data "$DIR" >/dev/null
 	python3 bench/gen-articles.py "$DIR/cong.db" "$N"
 	touch "$DIR/generated-$N"
-	FRESH=1
-else
-	FRESH=0
 fi
 
-"$BIN" serve --data "$DIR" --listen 127.0.0.1:$PORT --page_cache off >/dev/null 2>"$DIR/serve.log" &
+# a server already on the port would share it (SO_REUSEPORT) or answer in cong's place
+port_listening "$PORT" && die "port $PORT is taken: choose another BENCH_PORT"
+"$BIN" serve --data "$DIR" --listen "127.0.0.1:$PORT" --page_cache off >/dev/null 2>"$DIR/serve.log" &
 PID=$!
-trap 'kill $PID 2>/dev/null' EXIT INT TERM
-for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.05; done
+wait_ready "$PID" "$PORT" /healthz || die "cong did not start on port $PORT: $(tail -n 1 "$DIR/serve.log")"
 
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 QUEUED=$(sqlite3 "$DIR/cong.db" "SELECT count(*) FROM search_dirty")

@@ -21,7 +21,8 @@ while :; do
 	[ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 10000 ] || break
 done
 t1=$(date +%s%N)
-# the answer must have come from our process, not from someone else's server on that port
+# the answer must have come from our process, not from someone else's server on that port (lib.sh's
+# owns_listener, written out: this script is POSIX sh, and hyperfine times the whole of it)
 if [ "$ok" = 1 ] && kill -0 "$pid" 2>/dev/null; then
 	hex=$(printf ':%04X' "$port")
 	inodes=$(awk -v p="$hex" 'substr($2, length($2) - 4) == p && $4 == "0A" { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)
