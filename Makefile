@@ -71,7 +71,7 @@ test-e2e: all
 
 # The same unit and HTTP suites on PostgreSQL (a private server from scripts/pg.sh), then the tests only
 # PostgreSQL has: two servers on one database, the database killed under load, migration from SQLite.
-PG_URL = postgres://cong@127.0.0.1:$${CONG_PG_PORT:-54329}/
+PG_URL = postgres://cong@127.0.0.1:$${CONG_PG_PORT:-25432}/
 test-pg: all unit-bins
 	./scripts/deps.sh --check-test || ./scripts/deps.sh test
 	./scripts/pg.sh start

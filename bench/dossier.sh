@@ -34,8 +34,8 @@
 #   BENCH_CONNECTIONS=32     wrk connections for the lookup measurements
 #   BENCH_FILE_KB=100        size of each of the two PDFs of a submission
 #   BENCH_PG=auto            also on PostgreSQL: auto (when installed), 1, 0
-#   BENCH_PG_DIR=/tmp/cong-pg-bench2  BENCH_PG_PORT=54460   the private PostgreSQL (scripts/pg.sh), stopped
-#                            and removed at the end; never the tests' (/tmp/cong-pg, 54329)
+#   BENCH_PG_DIR=/tmp/cong-pg-bench2  BENCH_PG_PORT=25460   the private PostgreSQL (scripts/pg.sh), stopped
+#                            and removed at the end; never the tests' (/tmp/cong-pg, 25432)
 #   BENCH_STRACE=1           count the syscalls of an acknowledgement with strace (0: skip)
 #   BENCH_REPORT=FILE        also write the Markdown report there
 #   BENCH_KEEP=1             keep the temporary directory (logs, scripts, raw wrk output)
@@ -50,7 +50,7 @@ FILE_KB=${BENCH_FILE_KB:-100}
 WANT_PG=${BENCH_PG:-auto}
 STRACE=${BENCH_STRACE:-1}
 export CONG_PG_DIR=${BENCH_PG_DIR:-/tmp/cong-pg-bench2}
-export CONG_PG_PORT=${BENCH_PG_PORT:-54460}
+export CONG_PG_PORT=${BENCH_PG_PORT:-25460}
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -78,7 +78,7 @@ make --no-print-directory all >&2
 [ -x "$CONG" ] || die "$CONG was not built"
 
 if [ "$WANT_PG" = 1 ]; then
-	case "$CONG_PG_DIR:$CONG_PG_PORT" in /tmp/cong-pg:* | *:54329) die "BENCH_PG_DIR/PORT must not be the tests' server (/tmp/cong-pg:54329)" ;; esac
+	case "$CONG_PG_DIR:$CONG_PG_PORT" in /tmp/cong-pg:* | *:25432) die "BENCH_PG_DIR/PORT must not be the tests' server (/tmp/cong-pg:25432)" ;; esac
 	port_listening "$CONG_PG_PORT" && die "port $CONG_PG_PORT is taken: choose another BENCH_PG_PORT"
 fi
 

@@ -21,7 +21,7 @@
 # Settings (environment):
 #   BENCH_DURATION=10s  BENCH_CONNECTIONS=64  BENCH_WRK_THREADS=2   wrk -d/-c/-t
 #   BENCH_ROUNDS=3      every target is run this many times, interleaved; the median is reported
-#   BENCH_PG_DIR=/tmp/cong-pg-bench  BENCH_PG_PORT=54400   the private PostgreSQL (not the tests' one)
+#   BENCH_PG_DIR=/tmp/cong-pg-bench  BENCH_PG_PORT=25400   the private PostgreSQL (not the tests' one)
 #   BENCH_REPORT=FILE   also write the Markdown report there
 #   BENCH_KEEP=1        keep the temporary directory (logs, configs, raw wrk output)
 set -euo pipefail
@@ -31,7 +31,7 @@ CONNS=${BENCH_CONNECTIONS:-64}
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
 ROUNDS=${BENCH_ROUNDS:-3}
 export CONG_PG_DIR=${BENCH_PG_DIR:-/tmp/cong-pg-bench}
-export CONG_PG_PORT=${BENCH_PG_PORT:-54400}
+export CONG_PG_PORT=${BENCH_PG_PORT:-25400}
 QUERIES=("giao+thong" "chuyen+doi+so" "d%E1%BB%8Bch+v%E1%BB%A5+c%C3%B4ng" "du+lich") # dịch vụ công
 
 cd "$(dirname "$0")/.."
@@ -52,7 +52,7 @@ for t in wrk curl psql awk "$NGINX"; do command -v "$t" >/dev/null || die "$t no
 [ -x "$CONG" ] || make --no-print-directory all >&2
 [ -x "$CONG" ] || die "$CONG was not built"
 
-case "$CONG_PG_DIR:$CONG_PG_PORT" in /tmp/cong-pg:* | *:54329) die "BENCH_PG_DIR/PORT must not be the tests' server (/tmp/cong-pg:54329)" ;; esac
+case "$CONG_PG_DIR:$CONG_PG_PORT" in /tmp/cong-pg:* | *:25432) die "BENCH_PG_DIR/PORT must not be the tests' server (/tmp/cong-pg:25432)" ;; esac
 port_listening "$CONG_PG_PORT" && die "port $CONG_PG_PORT is taken: choose another BENCH_PG_PORT"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cong-bench-pg.XXXXXX")

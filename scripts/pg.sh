@@ -5,10 +5,11 @@
 #   pg.sh stop    stops it and removes its directory
 #   pg.sh kill    kill -9 of the server (the durability test); pg.sh restart starts it again on its files
 #   pg.sh createdb NAME   a new empty database; prints its URL
-# CONG_PG_DIR (default /tmp/cong-pg) and CONG_PG_PORT (default 54329) choose where.
+# CONG_PG_DIR (default /tmp/cong-pg) and CONG_PG_PORT (default 25432: below the ephemeral range 32768–60999,
+# so no outgoing connection can be holding it when the server starts) choose where.
 set -e
 DIR=${CONG_PG_DIR:-/tmp/cong-pg}
-PORT=${CONG_PG_PORT:-54329}
+PORT=${CONG_PG_PORT:-25432}
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$BIN" ] || { echo "pg.sh: PostgreSQL is not installed (scripts/deps.sh test installs it)" >&2; exit 1; }
 URL="postgres://cong@127.0.0.1:$PORT/"
